@@ -1,0 +1,1 @@
+"""The six apps. Each reaches another only through `contracts/`."""

@@ -1,0 +1,1 @@
+"""The accounts REST API, mounted under /api/v1/."""

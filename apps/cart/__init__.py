@@ -1,0 +1,1 @@
+"""The cart app: implements `contracts.cart`."""

@@ -1,0 +1,1 @@
+"""The cart REST API, mounted under /api/v1/."""

@@ -1,0 +1,1 @@
+"""The catalog app: implements `contracts.catalog`."""

@@ -1,0 +1,1 @@
+"""The catalog REST API, mounted under /api/v1/."""

@@ -1,0 +1,1 @@
+"""The notifications REST API, mounted under /api/v1/."""

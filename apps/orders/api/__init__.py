@@ -1,0 +1,1 @@
+"""The orders REST API, mounted under /api/v1/."""

@@ -1,0 +1,1 @@
+"""The payments REST API, mounted under /api/v1/."""

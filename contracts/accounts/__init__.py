@@ -1,0 +1,1 @@
+"""The accounts service contract. Customers: identity, names and address books. Calls nobody."""

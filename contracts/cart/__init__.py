@@ -1,0 +1,1 @@
+"""The cart service contract. Shopping carts, priced from the catalog."""

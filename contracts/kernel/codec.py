@@ -1,0 +1,186 @@
+"""The JSON codec for DTOs: how contract arguments, results and events cross HTTP.
+
+Encoding is driven by the declared type, so decoding rebuilds exactly what was sent:
+Decimals travel as strings (never floats), datetimes as ISO 8601 with their offset, UUIDs and
+enums by value, dataclasses as objects of their fields, tuples and lists as arrays.
+`TypeError` means a type the codec does not support: a contract must not use it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import types
+import typing
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, Union, get_args, get_origin, get_type_hints
+from uuid import UUID
+
+JSON = dict[str, Any] | list[Any] | str | int | bool | None
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _fields(cls: type) -> list[tuple[str, Any]]:
+    hints = _hints(cls)
+    return [(f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.init]
+
+
+def _supertype(tp: Any) -> Any:
+    while hasattr(tp, "__supertype__"):  # NewType
+        tp = tp.__supertype__
+    return tp
+
+
+def encode(value: Any, tp: Any) -> JSON:
+    """`value` as JSON-compatible data, following its declared type `tp`."""
+    tp = _supertype(tp)
+    origin = get_origin(tp)
+    if tp is Any:
+        raise TypeError("Any is not allowed in a contract: declare the type")
+    if origin in (Union, types.UnionType):
+        if value is None and type(None) in get_args(tp):
+            return None
+        for option in get_args(tp):
+            if option is not type(None) and _is_instance(value, option):
+                return encode(value, option)
+        raise TypeError(f"{value!r} matches no member of {tp}")
+    if tp is type(None):
+        return None
+    if origin is typing.Literal:
+        return value  # type: ignore[no-any-return]
+    if origin is tuple or origin is list:
+        args = get_args(tp)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return [encode(v, t) for v, t in zip(value, args, strict=True)]
+        return [encode(v, args[0]) for v in value]
+    if origin is dict:
+        key_tp, value_tp = get_args(tp)
+        return {str(encode(k, key_tp)): encode(v, value_tp) for k, v in value.items()}
+    if isinstance(tp, type):
+        return _encode_type(value, tp)
+    raise TypeError(f"the codec does not support {tp!r}")
+
+
+def _encode_type(value: Any, tp: type) -> JSON:
+    if issubclass(tp, enum.Enum):
+        return value.value  # type: ignore[no-any-return]
+    if tp is bool or tp is str:
+        return value  # type: ignore[no-any-return]
+    if tp is int:
+        if isinstance(value, bool):
+            raise TypeError("a bool is not an int here")
+        return int(value)
+    if tp is float:
+        raise TypeError("floats are not allowed in contracts: use Decimal")
+    if tp is Decimal:
+        return str(value)
+    if tp is UUID:
+        return str(value)
+    if tp is datetime:
+        if value.tzinfo is None:
+            raise TypeError("naive datetimes cannot cross a boundary: attach a timezone")
+        return value.isoformat()  # type: ignore[no-any-return]
+    if tp is date:
+        return value.isoformat()  # type: ignore[no-any-return]
+    if dataclasses.is_dataclass(tp):
+        return {name: encode(getattr(value, name), ftp) for name, ftp in _fields(tp)}
+    raise TypeError(f"the codec does not support {tp!r}")
+
+
+def decode(data: JSON, tp: Any) -> Any:
+    """Rebuild a value of type `tp` from data made by `encode`; ValueError on bad data."""
+    tp = _supertype(tp)
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        if data is None and type(None) in get_args(tp):
+            return None
+        errors = []
+        for option in get_args(tp):
+            if option is type(None):
+                continue
+            try:
+                return decode(data, option)
+            except (TypeError, ValueError, KeyError) as exc:
+                errors.append(exc)
+        raise ValueError(f"{data!r} fits no member of {tp}: {errors}")
+    if origin is typing.Literal:
+        if data not in get_args(tp):
+            raise ValueError(f"{data!r} is not one of {get_args(tp)}")
+        return data
+    if origin is tuple or origin is list:
+        if not isinstance(data, list):
+            raise ValueError(f"expected an array, got {data!r}")
+        args = get_args(tp)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return tuple(decode(v, t) for v, t in zip(data, args, strict=True))
+        items = [decode(v, args[0]) for v in data]
+        return tuple(items) if origin is tuple else items
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise ValueError(f"expected an object, got {data!r}")
+        key_tp, value_tp = get_args(tp)
+        return {decode(k, key_tp): decode(v, value_tp) for k, v in data.items()}
+    if isinstance(tp, type):
+        return _decode_type(data, tp)
+    raise TypeError(f"the codec does not support {tp!r}")
+
+
+def _expect(data: Any, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
+        raise ValueError(f"expected {kind}, got {data!r}")
+    return data
+
+
+def _decode_type(data: JSON, tp: type) -> Any:
+    if tp is type(None):
+        if data is not None:
+            raise ValueError(f"expected null, got {data!r}")
+        return None
+    if issubclass(tp, enum.Enum):
+        return tp(data)
+    if tp in (bool, str, int):
+        return _expect(data, tp)
+    if tp is Decimal:
+        return Decimal(_expect(data, str))
+    if tp is UUID:
+        return UUID(_expect(data, str))
+    if tp is datetime:
+        parsed = datetime.fromisoformat(_expect(data, str))
+        if parsed.tzinfo is None:
+            raise ValueError("datetime without a timezone")
+        return parsed
+    if tp is date:
+        return date.fromisoformat(_expect(data, str))
+    if dataclasses.is_dataclass(tp):
+        obj = _expect(data, dict)
+        return tp(**{name: decode(obj[name], ftp) for name, ftp in _fields(tp) if name in obj})
+    raise TypeError(f"the codec does not support {tp!r}")
+
+
+def _is_instance(value: Any, tp: Any) -> bool:
+    tp = _supertype(tp)
+    origin = get_origin(tp) or tp
+    if origin is typing.Literal:
+        return value in get_args(tp)
+    if origin in (Union, types.UnionType):
+        return any(_is_instance(value, t) for t in get_args(tp))
+    if origin is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, origin)
+
+
+def dumps(value: Any, tp: Any) -> str:
+    """`value` as a compact JSON string."""
+    return json.dumps(encode(value, tp), separators=(",", ":"), ensure_ascii=False)
+
+
+def loads(text: str | bytes, tp: Any) -> Any:
+    """The value of type `tp` that `dumps` wrote."""
+    return decode(json.loads(text), tp)

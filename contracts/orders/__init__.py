@@ -1,0 +1,1 @@
+"""The orders service contract. Orders and their life cycle; drives the checkout saga."""

@@ -1,0 +1,68 @@
+"""The composition root: which implementation answers each contract.
+
+This is the only module that imports `apps.*.facade`. `MICROSTORE_SERVICES` (settings, from the
+environment) chooses each service's binding; today every service is `local` (its in-process
+facade). The HTTP client arrives with the transport; until then any other value stops start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from importlib import import_module
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from contracts.kernel import events
+from contracts.kernel.registry import ServiceRegistry, registry
+
+FACADES: dict[str, str] = {
+    "catalog": "apps.catalog.facade.CatalogFacade",
+    "accounts": "apps.accounts.facade.AccountsFacade",
+    "cart": "apps.cart.facade.CartFacade",
+    "orders": "apps.orders.facade.OrdersFacade",
+    "payments": "apps.payments.facade.PaymentsFacade",
+    "notifications": "apps.notifications.facade.NotificationsFacade",
+}
+HANDLER_MODULES = tuple(f"apps.{name}.handlers" for name in FACADES)
+KINDS = ("local",)
+
+
+def _local(path: str) -> Callable[[], Any]:
+    module_path, _, name = path.rpartition(".")
+
+    def build() -> Any:
+        return getattr(import_module(module_path), name)()
+
+    return build
+
+
+def bind_services(choices: Mapping[str, str], target: ServiceRegistry = registry) -> None:
+    """Bind every service as `choices` say; ImproperlyConfigured names what is wrong."""
+    for service, path in FACADES.items():
+        kind = choices.get(service, "local")
+        if kind not in KINDS:
+            raise ImproperlyConfigured(
+                f"MICROSTORE_SERVICES: {service!r} is bound to {kind!r}, but only "
+                f"{', '.join(KINDS)} is available in this version"
+            )
+        target.bind(service, _local(path), kind=kind)
+
+
+def load_subscribers() -> None:
+    """Import each app's event handlers so their @subscribe decorators register them."""
+    for module in HANDLER_MODULES:
+        try:
+            import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def bind_all(choices: Mapping[str, str]) -> None:
+    """Called once at start-up: services, the event bus (the outbox) and the subscribers."""
+    from microstore.outbox.bus import OutboxBus
+
+    bind_services(choices)
+    events.set_bus(OutboxBus())
+    load_subscribers()

@@ -1,0 +1,38 @@
+"""The outbox as the event bus: publishing writes rows in the caller's transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from contracts.kernel import codec
+from contracts.kernel.events import Event, subscribers_of
+from microstore import context
+from microstore.outbox.models import Delivery, OutboxEvent
+
+
+class OutboxBus:
+    """Implements `contracts.kernel.events.EventBus` with the transactional outbox.
+
+    The event row, one delivery row per subscriber and the delivery tasks are all written in
+    the caller's transaction (the task queue lives in the same database), so a rollback sends
+    nothing and a commit loses nothing.
+    """
+
+    def publish(self, event: Event) -> None:
+        from microstore.outbox.tasks import deliver_event
+
+        subscribers = subscribers_of(type(event))
+        with transaction.atomic():
+            row = OutboxEvent.objects.create(
+                id=event.event_id,
+                event_type=event.event_type(),
+                version=event.version,
+                payload=codec.encode(event, type(event)),
+                occurred_at=event.occurred_at,
+                request_id=context.request_id.get(),
+            )
+            deliveries = Delivery.objects.bulk_create(
+                Delivery(event=row, subscriber=s.name) for s in subscribers
+            )
+            for delivery in deliveries:
+                deliver_event.enqueue(delivery.pk)

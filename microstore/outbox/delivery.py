@@ -1,0 +1,121 @@
+"""Delivering outbox events to subscribers: at least once, with backoff, then parked as dead."""
+
+from __future__ import annotations
+
+import logging
+import random
+import traceback
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from contracts.kernel import codec
+from contracts.kernel.events import event_class, subscription
+from microstore import context
+from microstore.outbox.models import Delivery
+
+logger = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+Status = Delivery.Status
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential backoff with up to 20 % jitter: base · 2^(attempts−1), capped."""
+    base = settings.OUTBOX_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    delay = min(base, settings.OUTBOX_BACKOFF_MAX_SECONDS)
+    return timedelta(seconds=delay * (1 + random.random() / 5))  # noqa: S311  # jitter only
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    """Take the delivery for this worker with one conditional update (no read-then-write)."""
+    due = Q(status=Status.PENDING) | Q(status=Status.RUNNING, lease_until__lt=now)
+    return bool(
+        Delivery.objects.filter(due, pk=delivery_id).update(
+            status=Status.RUNNING, lease_until=now + LEASE, attempts=F("attempts") + 1
+        )
+    )
+
+
+def deliver(delivery_id: int) -> str:
+    """Run one delivery; returns its new status (or ``skipped`` when it was not due)."""
+    if not _claim(delivery_id, timezone.now()):
+        return "skipped"
+    delivery = Delivery.objects.select_related("event").get(pk=delivery_id)
+    row = delivery.event
+    token = context.request_id.set(row.request_id or context.request_id.get())
+    try:
+        handler = subscription(delivery.subscriber).handler
+        handler(codec.decode(row.payload, event_class(row.event_type)))
+    except Exception as exc:  # a failing subscriber must not lose the event
+        return _failed(delivery, exc)
+    finally:
+        context.request_id.reset(token)
+    Delivery.objects.filter(pk=delivery_id, status=Status.RUNNING).update(
+        status=Status.DELIVERED, delivered_at=timezone.now(), lease_until=None
+    )
+    return Status.DELIVERED
+
+
+def _failed(delivery: Delivery, exc: Exception) -> str:
+    from microstore.outbox.tasks import deliver_event
+
+    error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+    dead = delivery.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    retry_at = timezone.now() + backoff(delivery.attempts)
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk, status=Status.RUNNING).update(
+            status=Status.DEAD if dead else Status.PENDING,
+            last_error=error,
+            lease_until=None,
+            next_attempt_at=retry_at,
+        )
+        if not dead:
+            deliver_event.using(run_after=retry_at).enqueue(delivery.pk)
+    log = logger.error if dead else logger.warning
+    log(
+        "delivery %s of %s to %s failed (attempt %s): %s",
+        delivery.pk,
+        delivery.event.event_type,
+        delivery.subscriber,
+        delivery.attempts,
+        error,
+        exc_info=dead,
+    )
+    return Status.DEAD if dead else Status.PENDING
+
+
+def replay(delivery_ids: Iterable[int]) -> int:
+    """Give dead deliveries a fresh set of attempts; returns how many were requeued."""
+    from microstore.outbox.tasks import deliver_event
+
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=list(delivery_ids), status=Status.DEAD)
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        for pk in ids:
+            deliver_event.enqueue(pk)
+    return len(ids)
+
+
+def requeue_stale(grace: timedelta = timedelta(minutes=2)) -> int:
+    """Enqueue deliveries whose task went missing: overdue pending ones and expired leases."""
+    from microstore.outbox.tasks import deliver_event
+
+    now = timezone.now()
+    stale = Delivery.objects.filter(
+        Q(status=Status.PENDING, next_attempt_at__lt=now - grace)
+        | Q(status=Status.RUNNING, lease_until__lt=now)
+    ).values_list("pk", flat=True)[:500]
+    ids = list(stale)
+    for pk in ids:
+        deliver_event.enqueue(pk)
+    return len(ids)

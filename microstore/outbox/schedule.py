@@ -1,0 +1,56 @@
+"""A schedule of periodic tasks that several workers can share.
+
+Each tick, every worker tries to claim each due job with one conditional UPDATE of its
+`PeriodicJob` row; exactly one wins and enqueues the task. No extra scheduler process needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.tasks import Task
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from microstore.outbox.models import PeriodicJob
+
+
+@dataclass(frozen=True)
+class Job:
+    """A task (by dotted path) to enqueue every `interval`."""
+
+    task_path: str
+    interval: timedelta
+
+    @property
+    def task(self) -> Task:  # type: ignore[type-arg]  # any task signature
+        task: Task = import_string(self.task_path)  # type: ignore[type-arg]
+        return task
+
+
+# The composition root knows every app, so the schedule of all of them lives here.
+JOBS: dict[str, Job] = {
+    "outbox.requeue_stale": Job(
+        "microstore.outbox.tasks.requeue_stale_deliveries", timedelta(minutes=1)
+    ),
+}
+
+
+def tick(now: datetime | None = None, jobs: dict[str, Job] | None = None) -> list[str]:
+    """Enqueue every job that is due and that this caller claims; returns their names."""
+    now = now or timezone.now()
+    enqueued = []
+    for name, job in (JOBS if jobs is None else jobs).items():
+        with contextlib.suppress(IntegrityError):  # another worker created it first
+            PeriodicJob.objects.get_or_create(name=name, defaults={"next_run_at": now})
+        with transaction.atomic():  # the claim and the enqueue land together or not at all
+            claimed = PeriodicJob.objects.filter(name=name, next_run_at__lte=now).update(
+                next_run_at=now + job.interval, last_run_at=now
+            )
+            if claimed:
+                job.task.enqueue()
+                enqueued.append(name)
+    return enqueued

@@ -1,0 +1,105 @@
+"""Errors as RFC 9457 problem details (application/problem+json), each with a stable `code`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions
+from rest_framework.views import set_rollback
+
+from contracts.kernel.errors import ContractError
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(
+    request: HttpRequest | None,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JsonResponse:
+    """A problem+json response; `type` points at the error's code in the API docs."""
+    body: dict[str, Any] = {
+        "type": f"/api/docs/#problem-{code}",
+        "title": title,
+        "status": status,
+        "code": code,
+    }
+    if detail:
+        body["detail"] = detail
+    if request is not None:
+        body["instance"] = request.path
+        body["request_id"] = getattr(request, "request_id", None)
+    body.update(extra or {})
+    return JsonResponse(body, status=status, content_type=PROBLEM_JSON, headers=headers)
+
+
+def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """DRF's nested validation detail as a flat list of {field, code, message}."""
+    if isinstance(detail, dict):
+        return [
+            error
+            for key, value in detail.items()
+            for error in _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+        ]
+    if isinstance(detail, list):
+        out: list[dict[str, str]] = []
+        for index, value in enumerate(detail):
+            nested = isinstance(value, dict | list)
+            out += _flatten(value, f"{prefix}[{index}]" if nested else prefix)
+        return out
+    return [{"field": prefix or "non_field_errors", "code": detail.code, "message": str(detail)}]
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> JsonResponse | None:
+    """DRF's EXCEPTION_HANDLER: every API error becomes problem+json."""
+    request = context.get("request")
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, ContractError):
+        set_rollback()
+        return problem_response(
+            request,
+            status=exc.status,
+            code=exc.code,
+            title=exc.title,
+            detail=exc.message,
+            extra={"details": dict(exc.details)} if exc.details else None,
+        )
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a bug: let Django log it and answer 500
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+    set_rollback()
+    if isinstance(exc, exceptions.ValidationError):
+        return problem_response(
+            request,
+            status=exc.status_code,
+            code="validation_error",
+            title="The submitted data is not valid.",
+            detail="See `errors` for each field.",
+            extra={"errors": _flatten(exc.detail)},
+            headers=headers,
+        )
+    codes = exc.get_codes()
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code=codes if isinstance(codes, str) else exc.default_code,
+        title=str(exc.default_detail),
+        detail=str(exc.detail),
+        headers=headers,
+    )

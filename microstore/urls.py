@@ -1,0 +1,48 @@
+"""The gateway: every app's pages, its API under /api/v1/, health and docs."""
+
+from typing import cast
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from health_check.views import HealthCheckView
+
+from microstore import api, health, theme, views
+
+SERVICES = settings.SERVICE_NAMES
+
+# Redoc styles itself inline and renders in a blob: worker; only this page allows that.
+DOCS_CSP: dict[str, list[str]] = {
+    **cast(dict[str, list[str]], settings.SECURE_CSP),
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "worker-src": ["blob:"],
+}
+api_docs = csp_override(DOCS_CSP)(SpectacularRedocView.as_view(url_name="schema"))
+
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("services/", api.ServiceListView.as_view(), name="services"),
+    *(path("", include(f"apps.{name}.api.urls")) for name in SERVICES),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("theme/", theme.set_theme, name="set-theme"),
+    path("health/", HealthCheckView.as_view(checks=health.checks()), name="health"),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", api_docs, name="api-docs"),
+    path("admin/", admin.site.urls),
+    *(path("", include(f"apps.{name}.urls")) for name in SERVICES),
+]
+
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
+
+admin.site.site_header = f"{settings.SITE_NAME} staff"
+admin.site.site_title = settings.SITE_NAME

@@ -1,0 +1,9 @@
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+from microstore.startup import setup_or_exit
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microstore.settings")
+setup_or_exit()
+application = get_wsgi_application()

@@ -1,0 +1,74 @@
+"""Fixtures shared by the whole suite: the task worker, temporary subscribers, the database."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from contracts.kernel import events
+
+
+@pytest.fixture
+def drain_tasks() -> Callable[[], int]:
+    """Run every ready task with the real django-tasks-db worker, in this thread; returns the
+    number run. Tasks enqueued while draining (retries due now) run too."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def drain() -> int:
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="pytest",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return drain
+
+
+@pytest.fixture
+def subscriber() -> Iterator[Callable[..., Any]]:
+    """Register temporary event subscribers: ``subscriber(EventType, name="tests.x")(fn)``."""
+    names: list[str] = []
+
+    def register(event_type: type[events.Event], *, name: str) -> Callable[..., Any]:
+        names.append(name)
+        return events.subscribe(event_type, name=name)
+
+    yield register
+    for name in names:
+        events.unsubscribe(name)
+
+
+@pytest.fixture
+def postgres_only(db: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks and real concurrency); CI runs it there")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded browser."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
