@@ -40,13 +40,19 @@ def problem_response(
     return JsonResponse(body, status=status, content_type=PROBLEM_JSON, headers=headers)
 
 
+def _path(prefix: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
 def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     """DRF's nested validation detail as a flat list of {field, code, message}."""
     if isinstance(detail, dict):
         return [
             error
             for key, value in detail.items()
-            for error in _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+            for error in _flatten(value, _path(prefix, key))
         ]
     if isinstance(detail, list):
         out: list[dict[str, str]] = []
