@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
 
 from contracts.kernel.registry import registry
 from contracts.kernel.service import Service
+
+T = TypeVar("T")
 
 
 @dataclasses.dataclass
@@ -45,6 +51,27 @@ class ServiceProbe(HealthCheck):  # type: ignore[misc]  # health_check ships no 
         health = cast(Service, registry.resolve(self.service)).health()
         if not health.ok:
             raise ServiceUnavailable(f"{self.service} ({binding.kind}): {health.detail}")
+
+
+class _ClosingExecutor(ThreadPoolExecutor):
+    """Runs each synchronous check in a thread that closes its database connections after.
+
+    Without it every /health/ request under WSGI gets a fresh event loop whose default
+    executor threads open connections that nobody closes."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        def run() -> T:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                connections.close_all()
+
+        return super().submit(run)
+
+
+class HealthView(HealthCheckView):  # type: ignore[misc]  # health_check ships no types
+    def get_executor(self) -> ThreadPoolExecutor:
+        return _ClosingExecutor(max_workers=4, thread_name_prefix="health")
 
 
 def checks() -> list[object]:

@@ -50,9 +50,7 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     """DRF's nested validation detail as a flat list of {field, code, message}."""
     if isinstance(detail, dict):
         return [
-            error
-            for key, value in detail.items()
-            for error in _flatten(value, _path(prefix, key))
+            error for key, value in detail.items() for error in _flatten(value, _path(prefix, key))
         ]
     if isinstance(detail, list):
         out: list[dict[str, str]] = []

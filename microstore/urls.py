@@ -8,7 +8,6 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
-from health_check.views import HealthCheckView
 
 from microstore import api, health, theme, views
 
@@ -31,7 +30,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("theme/", theme.set_theme, name="set-theme"),
-    path("health/", HealthCheckView.as_view(checks=health.checks()), name="health"),
+    path("health/", health.HealthView.as_view(checks=health.checks()), name="health"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -13,10 +13,15 @@ from contracts.kernel import events
 
 
 @pytest.fixture
-def drain_tasks() -> Callable[[], int]:
+def drain_tasks(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     """Run every ready task with the real django-tasks-db worker, in this thread; returns the
     number run. Tasks enqueued while draining (retries due now) run too."""
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.management.commands.db_worker import Worker
+
+    # Between tasks the worker closes connections that are inside a transaction; in a test
+    # that is the test's own transaction, which must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def drain() -> int:
         worker = Worker(

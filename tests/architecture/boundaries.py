@@ -26,7 +26,9 @@ def cross_app_relations(models: Iterable[type[Model]]) -> list[str]:
     return sorted(found)
 
 
-def cross_app_migration_dependencies(graph_nodes: Iterable[tuple[tuple[str, str], list]]) -> list[str]:
+def cross_app_migration_dependencies(
+    graph_nodes: Iterable[tuple[tuple[str, str], list]],
+) -> list[str]:
     """Every migration of one of our apps that depends on a migration of another."""
     found = []
     for (app, name), parents in graph_nodes:

@@ -66,7 +66,9 @@ def test_the_theme_switch_works_without_javascript(live_server, browser):
 
 def test_no_script_is_blocked_by_the_content_security_policy(live_server, page):
     violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else None)
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
     page.goto(live_server.url + "/")
     assert page.evaluate("typeof window.htmx") == "object"
     assert violations == []

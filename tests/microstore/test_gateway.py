@@ -127,7 +127,9 @@ def test_staff_see_every_service_with_its_binding(admin_client):
     assert response.status_code == 200
     rows = {row["service"]: row for row in response.json()}
     assert set(rows) == {"catalog", "accounts", "cart", "orders", "payments", "notifications"}
-    assert {(r["binding"], r["ok"], r["version"]) for r in rows.values()} == {("local", True, "1.0")}
+    assert {(r["binding"], r["ok"], r["version"]) for r in rows.values()} == {
+        ("local", True, "1.0")
+    }
 
 
 def test_the_openapi_schema_and_its_docs_are_served_without_a_cdn(client):

@@ -18,7 +18,9 @@ NAMES = ("catalog", "accounts", "cart", "orders", "payments", "notifications")
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SMTP_", "STRIPE_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SMTP_", "STRIPE_"))
+    }
     clean.pop("DATABASE_URL", None)
     clean.pop("MICROSTORE_SERVICES", None)
     return subprocess.run(  # noqa: S603  # our own manage.py
@@ -126,8 +128,13 @@ def test_mail_is_console_by_default_smtp_with_a_host_and_an_esp_with_its_key():
 def test_stripe_keys_come_as_a_set_and_accept_the_vite_alias():
     assert config.stripe_keys(Env({})) == {"secret": None, "public": None, "webhook": None}
     keys = config.stripe_keys(
-        Env({"STRIPE_SECRET_KEY": "sk_test_1", "VITE_STRIPE_PUBLIC_KEY": "pk_test_1",
-             "STRIPE_WEBHOOK_SECRET": "whsec_1"})  # fmt: skip
+        Env(
+            {
+                "STRIPE_SECRET_KEY": "sk_test_1",
+                "VITE_STRIPE_PUBLIC_KEY": "pk_test_1",
+                "STRIPE_WEBHOOK_SECRET": "whsec_1",
+            }
+        )  # fmt: skip
     )
     assert keys == {"secret": "sk_test_1", "public": "pk_test_1", "webhook": "whsec_1"}
     with pytest.raises(EnvError, match="^STRIPE_SECRET_KEY: expected a value starting with sk_"):

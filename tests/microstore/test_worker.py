@@ -8,7 +8,8 @@ from django.core.management import call_command
 from contracts.kernel.events import Event, publish
 from microstore.outbox.models import Delivery
 
-pytestmark = pytest.mark.django_db
+# The real worker closes connections left inside a transaction: run it on committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class DoorbellRang(Event):

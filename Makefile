@@ -1,0 +1,58 @@
+# make run   — install, migrate, seed the demo shop, serve it on http://127.0.0.1:8000 with a worker
+# make test  — install, then run the whole suite (backend, then the browser tests in Chromium)
+# make lint  — import-linter, ruff, mypy, makemigrations --check
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-backend test-browser lint lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (pyenv reads .python-version; or PYTHON=python3.12 make ...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
+	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker beside it (Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py run_worker & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) test-backend test-browser
+
+test-backend: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile
+
+test-browser: $(STAMP)
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then \
+		$(PY) -m pytest -m browser; \
+	else \
+		echo "Chromium not found: browser tests skipped (apt-get install chromium)"; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports --config importlinter.ini
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy contracts microstore
+	$(PY) manage.py makemigrations --check --dry-run
+
+lock:
+	rm -rf /tmp/microstore-lock && $(PYTHON) -m venv /tmp/microstore-lock
+	/tmp/microstore-lock/bin/pip install --quiet .
+	(echo "# Runtime dependencies, frozen for the Docker image. Regenerate: make lock"; \
+	 /tmp/microstore-lock/bin/pip freeze --exclude microstore) > requirements.lock
+	/tmp/microstore-lock/bin/pip install --quiet ".[dev]"
+	(echo "# Everything (runtime + dev), frozen: make installs with -c constraints.txt. Regenerate: make lock"; \
+	 /tmp/microstore-lock/bin/pip freeze --exclude microstore) > constraints.txt
+
+clean:
+	rm -rf $(VENV) staticfiles artifacts .mypy_cache .ruff_cache .hypothesis
