@@ -31,6 +31,8 @@ def test_health_answers_html_for_people(client):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+    assert b"All systems normal" in response.content
+    assert b"<style" not in response.content  # our stylesheet, no inline CSS for the CSP to block
 
 
 # The checks run in threads with their own connections: they see committed rows only.
