@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     *(path("", include(f"apps.{name}.urls")) for name in SERVICES),
 ]
 
