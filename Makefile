@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
+	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker beside it (Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py run_worker & \
@@ -39,7 +39,7 @@ test-browser: $(STAMP)
 	fi
 
 lint: $(STAMP)
-	$(VENV)/bin/lint-imports --config importlinter.ini
+	$(VENV)/bin/lint-imports importlinter.ini
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy contracts microstore

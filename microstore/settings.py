@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -150,6 +151,13 @@ MAILERS = config.mailers(env)
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = env.email("NOTIFICATION_EMAIL", "Microstore <shop@localhost>")
 
 STRIPE = config.stripe_keys(env)
+CATALOG_CURRENCY = env.text("SHOP_CURRENCY", "EUR")
+if not (len(CATALOG_CURRENCY) == 3 and CATALOG_CURRENCY.isalpha() and CATALOG_CURRENCY.isupper()):
+    raise EnvError(
+        "SHOP_CURRENCY", f"expected an ISO 4217 code such as EUR, got {CATALOG_CURRENCY!r}"
+    )
+# Uploaded and generated images: served by Django unless a CDN or bucket serves them.
+SERVE_MEDIA = env.flag("DJANGO_SERVE_MEDIA", default=True)
 
 TASKS = {
     "default": {

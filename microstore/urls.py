@@ -4,9 +4,10 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from microstore import api, health, theme, views
@@ -28,7 +29,6 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("theme/", theme.set_theme, name="set-theme"),
     path("health/", health.HealthView.as_view(checks=health.checks()), name="health"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
@@ -38,6 +38,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     *(path("", include(f"apps.{name}.urls")) for name in SERVICES),
 ]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
 
 handler400 = views.bad_request
 handler403 = views.permission_denied

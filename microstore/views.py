@@ -9,10 +9,6 @@ from django.views.decorators.csrf import requires_csrf_token
 from microstore.problems import problem_response
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
-
-
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 

@@ -12,6 +12,20 @@ from django.db import connection
 from contracts.kernel import events
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (rendered fragments, rate limits)."""
+    from django.core.cache import cache
+
+    from apps.catalog.cache import clear_local
+
+    cache.clear()
+    clear_local()
+    yield
+    cache.clear()
+    clear_local()
+
+
 @pytest.fixture
 def drain_tasks(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     """Run every ready task with the real django-tasks-db worker, in this thread; returns the

@@ -1,8 +1,19 @@
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.countries import COUNTRIES
+
+# Loose on purpose: formats differ by country; we keep what a courier can dial.
+validate_phone = RegexValidator(
+    r"^\+?[0-9][0-9 ().-]{4,30}$",
+    _("Enter a phone number: digits, spaces and + ( ) - . only."),
+    code="phone",
+)
 
 
 class CustomerManager(UserManager["User"]):
@@ -38,6 +49,7 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]  # email is the login
     email = models.EmailField(_("email address"), unique=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -51,3 +63,39 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Address(models.Model):
+    """One postal address in a customer's book. Exactly one is the default while any exist."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    label = models.CharField(_("label"), max_length=50, help_text=_("For example Home or Work."))
+    full_name = models.CharField(_("full name"), max_length=150)
+    line1 = models.CharField(_("address line 1"), max_length=200)
+    line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    postal_code = models.CharField(_("postal code"), max_length=20)
+    region = models.CharField(_("region or state"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    is_default = models.BooleanField(_("default"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ("-is_default", "-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="accounts_address_one_default_per_user",
+                violation_error_message=_("This customer already has a default address."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.line1}, {self.city}"

@@ -1,13 +1,74 @@
 """The in-process implementation of `contracts.catalog`."""
 
-from django.db import connection
+from __future__ import annotations
 
+from datetime import timedelta
+
+from apps.catalog import selectors
+from apps.catalog.models import Product, Reservation
+from apps.catalog.services import stock
+from contracts.catalog.dto import ProductDTO, ReservationDTO, ReservationStatus, StockLine
+from contracts.catalog.errors import ProductNotFound
 from contracts.catalog.service import SERVICE, VERSION
+from contracts.kernel.money import Money
 from contracts.kernel.service import ServiceHealth, probe
+
+
+def product_dto(product: Product) -> ProductDTO:
+    """A product row (annotated with `available`) as the contract's DTO."""
+    return ProductDTO(
+        id=product.pk,
+        sku=product.sku,
+        name=product.name,
+        slug=product.slug,
+        price=Money(product.price, product.currency),
+        is_active=product.is_active,
+        available=max(int(getattr(product, "available", 0)), 0),
+        image_url=product.image.url if product.image else None,
+        category_slug=product.category.slug if product.category_id else None,
+    )
+
+
+def reservation_dto(reservation: Reservation) -> ReservationDTO:
+    lines = reservation.lines.order_by("product_id").values_list("product_id", "quantity")
+    return ReservationDTO(
+        reference=reservation.reference,
+        status=ReservationStatus(reservation.status),
+        expires_at=reservation.expires_at,
+        lines=tuple(StockLine(product_id=pid, quantity=qty) for pid, qty in lines),
+    )
 
 
 class CatalogFacade:
     """Implements `CatalogService` in this process."""
 
     def health(self) -> ServiceHealth:
-        return probe(SERVICE, VERSION, connection.ensure_connection)
+        return probe(SERVICE, VERSION, Product.objects.exists)
+
+    def get_products(self, ids: tuple[int, ...]) -> tuple[ProductDTO, ...]:
+        return tuple(product_dto(p) for p in selectors.products_by_ids(ids))
+
+    def get_products_by_sku(self, skus: tuple[str, ...]) -> tuple[ProductDTO, ...]:
+        return tuple(product_dto(p) for p in selectors.products_by_skus(skus))
+
+    def get_product_by_slug(self, slug: str) -> ProductDTO:
+        found = selectors.with_availability(Product.objects.filter(slug=slug)).first()
+        if found is None:
+            raise ProductNotFound(f"no product {slug!r}", details={"slug": slug})
+        return product_dto(found)
+
+    def reserve_stock(
+        self, lines: tuple[StockLine, ...], reference: str, ttl_seconds: int
+    ) -> ReservationDTO:
+        reservation = stock.stock_reserve(
+            lines=((line.product_id, line.quantity) for line in lines),
+            reference=reference,
+            ttl=timedelta(seconds=ttl_seconds),
+        )
+        return reservation_dto(reservation)
+
+    def commit_reservation(self, reference: str) -> ReservationDTO:
+        return reservation_dto(stock.stock_commit(reference=reference))
+
+    def release_reservation(self, reference: str) -> ReservationDTO:
+        return reservation_dto(stock.stock_release(reference=reference))

@@ -1,3 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from apps.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("products/", views.product_list, name="product-list"),
+    path("c/<slug:slug>/", views.product_list, name="category"),
+    path("p/<slug:slug>/", views.product_detail, name="product"),
+]

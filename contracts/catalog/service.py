@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, cast
 
+from contracts.catalog.dto import ProductDTO, ReservationDTO, StockLine
 from contracts.kernel.registry import registry
 from contracts.kernel.service import Service
 
@@ -12,7 +13,44 @@ VERSION = "1.0"
 
 
 class CatalogService(Service, Protocol):
-    """The catalog service; its methods arrive with the catalog issue."""
+    """Products, prices and stock. Reads are batched; stock writes are idempotent per reference."""
+
+    def get_products(self, ids: tuple[int, ...]) -> tuple[ProductDTO, ...]:
+        """The products with these ids, in the order asked, inactive ones included (flagged);
+        unknown ids are left out. One round trip whatever the number of ids. Read-only."""
+        ...
+
+    def get_products_by_sku(self, skus: tuple[str, ...]) -> tuple[ProductDTO, ...]:
+        """Like `get_products`, by SKU."""
+        ...
+
+    def get_product_by_slug(self, slug: str) -> ProductDTO:
+        """The product with this slug. Raises ProductNotFound. Read-only."""
+        ...
+
+    def reserve_stock(
+        self, lines: tuple[StockLine, ...], reference: str, ttl_seconds: int
+    ) -> ReservationDTO:
+        """Hold stock for every line, or for none: atomic and conditional, never below zero.
+
+        Lines of the same product are added up. Idempotent on `reference`: asking again with the
+        same lines returns the existing reservation (whatever its status); other lines raise
+        ReservationMismatch. Raises ProductNotFound, InactiveProduct, OutOfStock (naming each
+        short SKU and what is left), InvalidRequest for a quantity below 1 or a bad ttl.
+        The hold expires after `ttl_seconds` unless committed; expiry releases it."""
+        ...
+
+    def commit_reservation(self, reference: str) -> ReservationDTO:
+        """Turn held stock into sold stock (on hand and reserved both go down).
+
+        Idempotent: committing a committed reservation changes nothing. Raises
+        ReservationNotFound, and ReservationReleased when it was released or expired."""
+        ...
+
+    def release_reservation(self, reference: str) -> ReservationDTO:
+        """Give held stock back. Idempotent: releasing a released reservation changes nothing.
+        Raises ReservationNotFound, and Conflict when the reservation was already committed."""
+        ...
 
 
 def catalog_service() -> CatalogService:

@@ -17,6 +17,7 @@ _MINOR_UNITS: dict[str, int] = {
     "TND": 3, "UGX": 0, "VND": 0, "XAF": 0, "XOF": 0,
 }  # fmt: skip
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 
 class CurrencyMismatch(InvalidRequest):
@@ -109,3 +110,11 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+    def format(self) -> str:
+        """For people: ``€1,234.50``, ``$5.00``, ``¥500``, or ``12.00 CHF``."""
+        symbol = _SYMBOLS.get(self.currency)
+        digits = minor_units(self.currency)
+        number = f"{abs(self.amount):,.{digits}f}"
+        sign = "-" if self.amount < 0 else ""
+        return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {self.currency}"

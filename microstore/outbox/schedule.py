@@ -36,6 +36,9 @@ JOBS: dict[str, Job] = {
     "outbox.requeue_stale": Job(
         "microstore.outbox.tasks.requeue_stale_deliveries", timedelta(minutes=1)
     ),
+    "catalog.release_expired": Job(
+        "apps.catalog.tasks.release_expired_reservations", timedelta(minutes=1)
+    ),
 }
 
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     lint = Path(sys.executable).with_name("lint-imports")
     return subprocess.run(  # noqa: S603  # our own tool, fixed arguments
-        [str(lint), "--config", str(root / "importlinter.ini"), "--no-cache"],
+        [str(lint), str(root / "importlinter.ini"), "--no-cache"],
         cwd=root,
         capture_output=True,
         text=True,

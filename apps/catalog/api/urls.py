@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from apps.catalog.api.views import CategoryViewSet, ProductViewSet
+
+router = SimpleRouter()
+router.register("products", ProductViewSet, basename="product")
+router.register("categories", CategoryViewSet, basename="category")
+
+urlpatterns = router.urls

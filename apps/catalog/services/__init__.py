@@ -1,0 +1,1 @@
+"""Catalog writes. Each public function is its own transaction."""

@@ -1,0 +1,22 @@
+from django import template
+
+from apps.catalog.selectors import LOW_STOCK
+from contracts.kernel.money import Money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: object, currency: str = "EUR") -> str:
+    """``{{ product.price|money:product.currency }}`` → ``€19.99``."""
+    return Money(amount, currency).format()  # type: ignore[arg-type]
+
+
+@register.inclusion_tag("catalog/_availability.html")
+def availability(available: int) -> dict[str, object]:
+    """In stock / Only N left / Out of stock, with a colour."""
+    if available <= 0:
+        return {"kind": "out", "text": "Out of stock"}
+    if available <= LOW_STOCK:
+        return {"kind": "low", "text": f"Only {available} left"}
+    return {"kind": "in", "text": "In stock"}

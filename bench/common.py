@@ -1,0 +1,114 @@
+"""Shared pieces of the benchmarks: a PostgreSQL database, gunicorn, wrk, and the table."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgres://postgres@127.0.0.1:5432"
+
+
+def bench_env(database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"{PG}/{database}",
+        "PYTHONPATH": str(ROOT),
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return out.stdout
+
+
+def fresh_database(name: str) -> None:
+    for command in (["dropdb", "--if-exists", name], ["createdb", name]):
+        subprocess.run(
+            [*command[:1], "-h", "127.0.0.1", "-U", "postgres", *command[1:]], check=True
+        )
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int = 3) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "microstore.wsgi:application", "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/?format=json", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+@dataclass
+class Result:
+    name: str
+    url: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    bytes: int
+    queries: int | None = None
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(name: str, url: str, *, seconds: int = 10, connections: int = 32) -> Result:
+    size = len(urllib.request.urlopen(url, timeout=10).read())  # noqa: S310
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{name}: {errors.group(1)} error responses from {url}")
+    return Result(name, url, rps, p50, p99, size)
+
+
+def table(results: list[Result], baseline: Result) -> str:
+    lines = [
+        "| page | bytes | requests/s | vs bare page | p50 ms | p99 ms | queries |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        queries = "—" if r.queries is None else str(r.queries)
+        lines.append(
+            f"| {r.name} | {r.bytes:,} | {r.rps:,.0f} | {r.rps / baseline.rps:.2f} | "
+            f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {queries} |"
+        )
+    return "\n".join(lines)
