@@ -9,6 +9,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from rest_framework.authtoken.views import obtain_auth_token
 
 from microstore import api, health, theme, views
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("theme/", theme.set_theme, name="set-theme"),
     path("health/", health.HealthView.as_view(checks=health.checks()), name="health"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
