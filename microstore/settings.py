@@ -128,7 +128,7 @@ TEMPLATES = [
                 "microstore.context_processors.shop",
                 "apps.cart.context_processors.cart",
             ],
-            "builtins": ["django.templatetags.static"],
+            "builtins": ["django.templatetags.static", "microstore.templatetags.shop"],
         },
     }
 ]
@@ -250,6 +250,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the order status choices, used by several fields.
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "apps.orders.models.STATUS_CHOICES"},
 }
 
 LOGGING = {

@@ -1,7 +1,13 @@
 """The in-process implementation of `contracts.cart`."""
 
-from django.db import connection
+from __future__ import annotations
 
+from django.db import transaction
+
+from apps.cart import selectors, services
+from apps.cart.models import Cart
+from contracts.cart.dto import CartDTO
+from contracts.cart.errors import CartNotFound
 from contracts.cart.service import SERVICE, VERSION
 from contracts.kernel.service import ServiceHealth, probe
 
@@ -10,4 +16,21 @@ class CartFacade:
     """Implements `CartService` in this process."""
 
     def health(self) -> ServiceHealth:
-        return probe(SERVICE, VERSION, connection.ensure_connection)
+        return probe(SERVICE, VERSION, Cart.objects.exists)
+
+    def get_cart(self, cart_id: str) -> CartDTO:
+        cart = selectors.cart_by_id(cart_id)
+        if cart is None:
+            raise CartNotFound(f"no cart {cart_id!r}", details={"cart_id": cart_id})
+        return selectors.cart_dto(cart)
+
+    def get_customer_cart(self, customer_id: int) -> CartDTO:
+        cart = selectors.cart_for(selectors.Owner(customer_id=customer_id))
+        return selectors.cart_dto(cart, customer_id=customer_id)
+
+    def clear_cart(self, cart_id: str, reason: str) -> None:
+        pk = selectors.parse_cart_id(cart_id)
+        if pk is None:
+            return  # an unknown cart is as clear as can be
+        with transaction.atomic(durable=True):
+            services.cart_clear(cart_id=pk, reason=reason)

@@ -72,3 +72,6 @@ class CatalogFacade:
 
     def release_reservation(self, reference: str) -> ReservationDTO:
         return reservation_dto(stock.stock_release(reference=reference))
+
+    def restock_reservation(self, reference: str) -> ReservationDTO:
+        return reservation_dto(stock.stock_restock(reference=reference))

@@ -1,8 +1,12 @@
 """The in-process implementation of `contracts.orders`."""
 
-from django.db import connection
+from __future__ import annotations
 
+from apps.orders.models import Order
+from apps.orders.snapshots import order_dto
 from contracts.kernel.service import ServiceHealth, probe
+from contracts.orders.dto import OrderDTO
+from contracts.orders.errors import OrderNotFound
 from contracts.orders.service import SERVICE, VERSION
 
 
@@ -10,4 +14,10 @@ class OrdersFacade:
     """Implements `OrdersService` in this process."""
 
     def health(self) -> ServiceHealth:
-        return probe(SERVICE, VERSION, connection.ensure_connection)
+        return probe(SERVICE, VERSION, Order.objects.exists)
+
+    def get_order(self, number: str) -> OrderDTO:
+        order = Order.objects.prefetch_related("lines").filter(number=number).first()
+        if order is None:
+            raise OrderNotFound(f"no order {number!r}")
+        return order_dto(order)

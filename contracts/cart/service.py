@@ -21,7 +21,8 @@ class CartService(Service, Protocol):
 
     def get_customer_cart(self, customer_id: int) -> CartDTO:
         """The signed-in customer's cart, priced now (an empty cart if they have none yet).
-        Read-only: an empty cart is not stored until something is added."""
+        Read-only: an empty cart is not stored until something is added; until then its `id`
+        is "" (which `clear_cart` accepts as a no-op)."""
         ...
 
     def clear_cart(self, cart_id: str, reason: str) -> None:

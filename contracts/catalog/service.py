@@ -52,6 +52,12 @@ class CatalogService(Service, Protocol):
         Raises ReservationNotFound, and Conflict when the reservation was already committed."""
         ...
 
+    def restock_reservation(self, reference: str) -> ReservationDTO:
+        """Put sold stock back on the shelf (an order cancelled before it shipped): on hand goes
+        up by the committed quantities. Idempotent: a second call changes nothing. Raises
+        ReservationNotFound, and Conflict when the reservation was never committed."""
+        ...
+
 
 def catalog_service() -> CatalogService:
     """The bound catalog service (local facade, HTTP client or a test's fake)."""

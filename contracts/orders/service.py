@@ -6,13 +6,18 @@ from typing import Protocol, cast
 
 from contracts.kernel.registry import registry
 from contracts.kernel.service import Service
+from contracts.orders.dto import OrderDTO
 
 SERVICE = "orders"
 VERSION = "1.0"
 
 
 class OrdersService(Service, Protocol):
-    """The orders service; its methods arrive with the orders issue."""
+    """Orders and their life cycle. Other services learn about orders from its events."""
+
+    def get_order(self, number: str) -> OrderDTO:
+        """The order `number` with its line snapshots. Raises OrderNotFound. Read-only."""
+        ...
 
 
 def orders_service() -> OrdersService:

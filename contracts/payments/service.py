@@ -4,15 +4,39 @@ from __future__ import annotations
 
 from typing import Protocol, cast
 
+from contracts.kernel.money import Money
 from contracts.kernel.registry import registry
 from contracts.kernel.service import Service
+from contracts.payments.dto import PaymentCustomer, PaymentDTO, PaymentSession, RefundDTO
 
 SERVICE = "payments"
 VERSION = "1.0"
 
 
 class PaymentsService(Service, Protocol):
-    """The payments service; its methods arrive with the payments issue."""
+    """Payments through a gateway. Outcomes arrive as events (PaymentSucceeded, PaymentFailed,
+    PaymentRefunded), never as calls into orders or cart."""
+
+    def start_payment(
+        self, order_ref: str, amount: Money, customer: PaymentCustomer, idempotency_key: str
+    ) -> PaymentSession:
+        """Open a payment of `amount` for `order_ref` and say how to collect it.
+
+        Idempotent on `idempotency_key`: the same key returns the same session and never creates
+        a second charge or intent. Raises GatewayUnavailable (retry with the same key) and
+        PaymentRejected."""
+        ...
+
+    def refund(
+        self, payment_ref: str, amount: Money, reason: str, idempotency_key: str
+    ) -> RefundDTO:
+        """Refund part or all of a succeeded payment. Idempotent on `idempotency_key`.
+        Raises PaymentNotFound, RefundNotAllowed, GatewayUnavailable."""
+        ...
+
+    def get_payment(self, order_ref: str) -> PaymentDTO:
+        """The latest payment of `order_ref`. Raises PaymentNotFound. Read-only."""
+        ...
 
 
 def payments_service() -> PaymentsService:

@@ -39,6 +39,7 @@ JOBS: dict[str, Job] = {
     "catalog.release_expired": Job(
         "apps.catalog.tasks.release_expired_reservations", timedelta(minutes=1)
     ),
+    "orders.expire_unpaid": Job("apps.orders.tasks.expire_unpaid_orders", timedelta(minutes=1)),
 }
 
 

@@ -167,3 +167,18 @@ def test_expired_reservations_are_released_with_an_event_and_fresh_ones_kept():
     assert event.payload["reference"] == "stale"
     with pytest.raises(ReservationReleased):
         catalog_service().commit_reservation("stale")
+
+
+def test_restock_puts_sold_stock_back_once_and_only_for_sold_reservations():
+    mug = ProductFactory(stock=5)
+    catalog_service().reserve_stock((StockLine(mug.pk, 2),), "sold", TTL)
+    catalog_service().commit_reservation("sold")
+
+    catalog_service().restock_reservation("sold")
+    catalog_service().restock_reservation("sold")
+    assert levels(mug) == [(5, 0)]
+
+    catalog_service().reserve_stock((StockLine(mug.pk, 1),), "held", TTL)
+    with pytest.raises(Conflict):
+        catalog_service().restock_reservation("held")
+    assert levels(mug) == [(5, 1)]

@@ -166,6 +166,25 @@ def stock_release(*, reference: str, reason: str = "released") -> Reservation:
     return reservation
 
 
+def stock_restock(*, reference: str) -> Reservation:
+    """Sold stock goes back on the shelf (a cancelled, unshipped order). Idempotent."""
+    with transaction.atomic(durable=True):
+        reservation = _locked(reference)
+        if reservation.status == Status.RELEASED and reservation.release_reason == "restocked":
+            return reservation
+        if reservation.status != Status.COMMITTED:
+            raise Conflict(
+                f"reservation {reference!r} was never sold: release it instead",
+                details={"reference": reference, "status": reservation.status},
+            )
+        for product_id, quantity in _lines(reservation):
+            Stock.objects.filter(product_id=product_id).update(on_hand=F("on_hand") + quantity)
+        reservation.status = Status.RELEASED
+        reservation.release_reason = "restocked"
+        reservation.save(update_fields=["status", "release_reason", "updated_at"])
+    return reservation
+
+
 def _release_locked(reservation: Reservation, reason: str) -> bool:
     if reservation.status == Status.RELEASED:
         return False

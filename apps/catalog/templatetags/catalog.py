@@ -1,15 +1,8 @@
 from django import template
 
 from apps.catalog.selectors import LOW_STOCK
-from contracts.kernel.money import Money
 
 register = template.Library()
-
-
-@register.filter
-def money(amount: object, currency: str = "EUR") -> str:
-    """``{{ product.price|money:product.currency }}`` → ``€19.99``."""
-    return Money(amount, currency).format()  # type: ignore[arg-type]
 
 
 @register.inclusion_tag("catalog/_availability.html")

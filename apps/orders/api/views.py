@@ -1,0 +1,93 @@
+"""The orders REST API: a customer's own orders, and placing one idempotently."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.orders import selectors
+from apps.orders.api.serializers import OrderSerializer, PlaceOrderSerializer
+from apps.orders.models import Order
+from apps.orders.services.actions import order_cancel
+from apps.orders.services.checkout import order_place
+from contracts.accounts.service import accounts_service
+from contracts.orders.dto import OrderStatus, ShippingAddressDTO
+from contracts.orders.errors import IllegalTransition
+from contracts.payments.dto import PaymentCustomer
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
+    description="8–64 characters. Repeating a request with the same key returns the first "
+    "order (header Idempotent-Replayed: true) and never places a second one.",
+)  # fmt: skip
+
+
+class OrderViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Order]
+):
+    """Your orders, newest first. Another customer's order number answers 404."""
+
+    serializer_class = OrderSerializer
+    permission_classes = (permissions.IsAuthenticated,)
+    lookup_field = "number"
+    lookup_value_regex = r"[A-Z0-9-]{1,20}"
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return selectors.customer_orders(self.request.user.pk).prefetch_related("lines", "timeline")
+
+    def get_object(self) -> Order:
+        return selectors.order_for_customer(self.request.user.pk, self.kwargs["number"])
+
+    @extend_schema(request=PlaceOrderSerializer, parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: OrderSerializer})  # fmt: skip
+    def create(self, request: Request) -> Response:
+        key = request.headers.get("Idempotency-Key", "")
+        if not 8 <= len(key) <= 64:
+            raise serializers.ValidationError(
+                {"Idempotency-Key": ["send an Idempotency-Key header of 8 to 64 characters"]}
+            )
+        body = PlaceOrderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        replay = Order.objects.filter(customer_id=request.user.pk, idempotency_key=key).exists()
+        person = accounts_service().get_customer(request.user.pk)
+        order = order_place(
+            customer=PaymentCustomer(customer_id=person.id, email=person.email, name=person.name),
+            address=self._address(request.user.pk, body.validated_data),
+            idempotency_key=key,
+        )
+        order = selectors.order_for_customer(request.user.pk, order.number)
+        headers = {"Idempotent-Replayed": "true"} if replay else {}
+        return Response(
+            OrderSerializer(order).data, status=status.HTTP_201_CREATED, headers=headers
+        )
+
+    @staticmethod
+    def _address(customer_id: int, data: dict[str, object]) -> ShippingAddressDTO:
+        if "address_id" in data:
+            saved = accounts_service().get_address(customer_id, int(data["address_id"]))  # type: ignore[call-overload]
+            return ShippingAddressDTO(
+                full_name=saved.full_name, line1=saved.line1, line2=saved.line2, city=saved.city,
+                postal_code=saved.postal_code, region=saved.region, country=saved.country,
+                phone=saved.phone,
+            )  # fmt: skip
+        fields = dict(data["address"])  # type: ignore[call-overload]
+        fields["country"] = str(fields["country"]).upper()
+        return ShippingAddressDTO(**{k: str(v).strip() for k, v in fields.items()})
+
+    @extend_schema(request=None, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, number: str) -> Response:
+        """Cancel an unpaid order (its stock is released, nothing is charged)."""
+        order = self.get_object()
+        if order.state not in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED):
+            raise IllegalTransition(
+                f"order {order.number} is {order.status}: only unpaid orders can be cancelled",
+                details={"from": order.status, "to": "cancelled"},
+            )
+        order_cancel(number=order.number, actor=f"customer:{request.user.pk}",
+                     reason="cancelled by the customer")  # fmt: skip
+        return Response(OrderSerializer(self.get_object()).data)

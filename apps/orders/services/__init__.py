@@ -1,0 +1,1 @@
+"""Order writes: checkout (the saga), transitions, and what staff and shoppers do to orders."""

@@ -1,0 +1,182 @@
+"""Placing an order: a saga across catalog, cart and payments, each step idempotent.
+
+    reserve stock (catalog, keyed by the checkout) → create the order, pending payment, with
+    line snapshots → start the payment (payments, keyed by the order) → empty the cart
+
+A failure undoes what came before: no stock → no order; no payment → the order is cancelled
+(it says why) and its stock released. A crash between steps heals by itself: an unused
+reservation expires, an unpaid order is cancelled by `orders_expire`. Replaying the same
+idempotency key returns the first order and repeats nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import astuple
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from apps.orders.models import Order, OrderEvent, OrderLine
+from apps.orders.services.lifecycle import order_transition
+from apps.orders.snapshots import order_dto
+from contracts.cart.dto import CartDTO
+from contracts.cart.service import cart_service
+from contracts.catalog.dto import StockLine
+from contracts.catalog.service import catalog_service
+from contracts.kernel.errors import ContractError, InvalidRequest
+from contracts.kernel.events import publish
+from contracts.kernel.money import Money
+from contracts.orders.dto import OrderStatus, ShippingAddressDTO
+from contracts.orders.errors import CartNotReady, IdempotencyKeyReused
+from contracts.orders.events import OrderPlaced
+from contracts.payments.dto import PaymentCustomer
+from contracts.payments.service import payments_service
+
+logger = logging.getLogger(__name__)
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
+
+
+def new_number() -> str:
+    """``MS-7KQ2-M9XD``: short, unambiguous, random (unguessable, unique by constraint)."""
+    chars = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"MS-{chars[:4]}-{chars[4:]}"
+
+
+def shipping_for(subtotal: Money) -> Money:
+    free_from = Decimal(str(getattr(settings, "ORDERS_FREE_SHIPPING_FROM", "50.00")))
+    flat = Decimal(str(getattr(settings, "ORDERS_SHIPPING_FLAT", "4.90")))
+    return (
+        Money.zero(subtotal.currency)
+        if subtotal.amount >= free_from
+        else Money(flat, subtotal.currency)
+    )
+
+
+def reservation_seconds() -> int:
+    """How long checkout holds stock for an unpaid order (ORDERS_RESERVATION_MINUTES)."""
+    return int(getattr(settings, "ORDERS_RESERVATION_MINUTES", 30)) * 60
+
+
+def fingerprint(address: ShippingAddressDTO) -> str:
+    return hashlib.sha256("\x1f".join(astuple(address)).encode()).hexdigest()
+
+
+def order_place(
+    *, customer: PaymentCustomer, address: ShippingAddressDTO, idempotency_key: str
+) -> Order:
+    """Check out the customer's cart to `address`. Idempotent on (customer, key)."""
+    if not 8 <= len(idempotency_key) <= 64:
+        raise InvalidRequest("an idempotency key is 8 to 64 characters")
+    existing = _replay(customer.customer_id, idempotency_key, address)
+    if existing is not None:
+        return existing
+    cart = cart_service().get_customer_cart(customer.customer_id)
+    if not cart.checkout_ready:
+        raise CartNotReady(_cart_problem(cart), details={"lines": len(cart.lines)})
+    reference = f"checkout:{customer.customer_id}:{idempotency_key}"
+    reservation = catalog_service().reserve_stock(
+        tuple(StockLine(line.product_id, line.quantity) for line in cart.lines),
+        reference,
+        reservation_seconds(),
+    )
+    try:
+        order = _create(customer, address, idempotency_key, cart, reference, reservation.expires_at)
+    except IntegrityError:
+        # Another request with this key won the race: answer with its order.
+        replay = _replay(customer.customer_id, idempotency_key, address)
+        if replay is None:
+            raise
+        return replay
+    payment_start(order, customer)
+    if order.state is OrderStatus.CANCELLED:
+        return order  # the shopper keeps the cart to try again
+    try:
+        cart_service().clear_cart(cart.id, f"order {order.number}")
+    except ContractError:
+        logger.warning("order %s placed but cart %s not cleared", order.number, cart.id)
+    return order
+
+
+def _replay(customer_id: int, key: str, address: ShippingAddressDTO) -> Order | None:
+    order = Order.objects.filter(customer_id=customer_id, idempotency_key=key).first()
+    if order is not None and order.request_fingerprint != fingerprint(address):
+        raise IdempotencyKeyReused("this idempotency key was used for another order request")
+    return order
+
+
+def _cart_problem(cart: CartDTO) -> str:
+    if not cart.lines:
+        return "your cart is empty"
+    return "some items in your cart can no longer be bought: remove them to check out"
+
+
+def _create(
+    customer: PaymentCustomer, address: ShippingAddressDTO, key: str, cart: CartDTO,
+    reference: str, expires_at: object,
+) -> Order:  # fmt: skip
+    subtotal = cart.subtotal
+    shipping = shipping_for(subtotal)
+    total = subtotal + shipping
+    with transaction.atomic(durable=True):
+        order = Order.objects.create(
+            number=new_number(), customer_id=customer.customer_id, email=customer.email,
+            currency=total.currency, subtotal=subtotal.amount, shipping=shipping.amount,
+            total=total.amount, reservation_ref=reference, reservation_expires_at=expires_at,
+            idempotency_key=key, request_fingerprint=fingerprint(address),
+            ship_full_name=address.full_name, ship_line1=address.line1,
+            ship_line2=address.line2, ship_city=address.city,
+            ship_postal_code=address.postal_code, ship_region=address.region,
+            ship_country=address.country, ship_phone=address.phone,
+        )  # fmt: skip
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                product_id=line.product_id,
+                sku=line.sku,
+                name=line.name,
+                unit_price=line.unit_price.amount,
+                quantity=line.quantity,
+                line_total=line.line_total.amount,
+            )  # fmt: skip
+            for line in cart.lines
+        )
+        OrderEvent.objects.create(
+            order=order, to_status=OrderStatus.PENDING_PAYMENT.value,
+            actor=f"customer:{customer.customer_id}", reason="order placed",
+        )  # fmt: skip
+        publish(OrderPlaced(order=order_dto(order)))
+    return order
+
+
+def payment_start(order: Order, customer: PaymentCustomer) -> None:
+    """Open the payment; when that fails, cancel the order and give its stock back."""
+    Order.objects.filter(pk=order.pk).update(payment_attempts=order.payment_attempts + 1)
+    order.payment_attempts += 1
+    key = f"{order.number}:pay:{order.payment_attempts}"
+    try:
+        session = payments_service().start_payment(
+            order.number, Money(order.total, order.currency), customer, key
+        )
+    except Exception as exc:  # any failure: compensate, then say why
+        logger.warning("payment for %s could not start: %s", order.number, exc)
+        compensate_unpaid(order.number, reason=f"the payment could not be started ({_why(exc)})")
+        order.refresh_from_db()
+        return
+    Order.objects.filter(pk=order.pk).update(payment_ref=session.payment_ref)
+    order.payment_ref = session.payment_ref
+
+
+def _why(exc: Exception) -> str:
+    return exc.code if isinstance(exc, ContractError) else type(exc).__name__
+
+
+def compensate_unpaid(number: str, *, reason: str, actor: str = "system") -> None:
+    """Cancel an unpaid order and release its stock (each step idempotent)."""
+    order = Order.objects.get(number=number)
+    if order.state in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED):
+        order_transition(number=number, to=OrderStatus.CANCELLED, actor=actor, reason=reason)
+    catalog_service().release_reservation(order.reservation_ref)

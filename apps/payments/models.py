@@ -1,0 +1,45 @@
+"""Payments and refunds, keyed for idempotency."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from contracts.payments.dto import PaymentStatus
+
+STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in PaymentStatus]
+
+
+class Payment(models.Model):
+    payment_ref = models.CharField(max_length=64, unique=True)
+    order_ref = models.CharField(max_length=40, db_index=True)
+    customer_id = models.PositiveBigIntegerField()
+    email = models.EmailField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    gateway = models.CharField(max_length=20)
+    gateway_ref = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.payment_ref} ({self.status})"
+
+
+class Refund(models.Model):
+    refund_ref = models.CharField(max_length=64, unique=True)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, default="succeeded")
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.refund_ref

@@ -1,0 +1,58 @@
+"""What the orders service hands out: orders with their line snapshots."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from contracts.kernel.money import Money
+
+
+class OrderStatus(enum.Enum):
+    PENDING_PAYMENT = "pending_payment"
+    PAYMENT_FAILED = "payment_failed"
+    PAID = "paid"
+    FULFILLED = "fulfilled"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+@dataclass(frozen=True)
+class OrderLineDTO:
+    """A line as it was sold: SKU, name and unit price are copied at checkout."""
+
+    product_id: int
+    sku: str
+    name: str
+    unit_price: Money
+    quantity: int
+    line_total: Money
+
+
+@dataclass(frozen=True)
+class ShippingAddressDTO:
+    full_name: str
+    line1: str
+    line2: str
+    city: str
+    postal_code: str
+    region: str
+    country: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class OrderDTO:
+    number: str
+    customer_id: int
+    email: str
+    status: OrderStatus
+    lines: tuple[OrderLineDTO, ...]
+    subtotal: Money
+    shipping: Money
+    total: Money
+    shipping_address: ShippingAddressDTO
+    tracking_number: str
+    placed_at: datetime

@@ -1,0 +1,31 @@
+"""Errors of the orders contract."""
+
+from __future__ import annotations
+
+from contracts.kernel.errors import Conflict, InvalidRequest, NotFound
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+    title = "Order not found."
+
+
+class IllegalTransition(Conflict):
+    """The order cannot move from its status to the one asked (details: from, to)."""
+
+    code = "illegal_transition"
+    title = "The order cannot change to that status."
+
+
+class CartNotReady(InvalidRequest):
+    """The cart is empty or holds lines that cannot be bought (details: problems)."""
+
+    code = "cart_not_ready"
+    title = "The cart cannot be checked out."
+
+
+class IdempotencyKeyReused(Conflict):
+    """The idempotency key was already used for a different request."""
+
+    code = "idempotency_key_reused"
+    title = "This idempotency key was used for another request."

@@ -1,0 +1,130 @@
+"""Fakes of the cart and payments contracts, so orders are tested against promises, not apps.
+The catalog stays real: stock, reservations and prices are the thing under test."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from contracts.cart.dto import CartDTO, CartLineDTO
+from contracts.catalog.service import catalog_service
+from contracts.kernel.money import Money
+from contracts.kernel.service import ServiceHealth
+from contracts.payments.dto import (
+    PaymentCustomer,
+    PaymentDTO,
+    PaymentSession,
+    PaymentStatus,
+    RefundDTO,
+)
+from contracts.payments.errors import GatewayUnavailable, PaymentNotFound
+
+
+@dataclass
+class FakeCart:
+    """Carts held in memory: `put(customer_id, product, quantity)`, priced by the real catalog."""
+
+    lines: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    cleared: list[tuple[str, str]] = field(default_factory=list)
+
+    def health(self) -> ServiceHealth:
+        return ServiceHealth("cart", "fake", ok=True)
+
+    def put(self, customer_id: int, product_id: int, quantity: int) -> None:
+        self.lines[customer_id][product_id] = quantity
+
+    def get_cart(self, cart_id: str) -> CartDTO:
+        return self.get_customer_cart(int(cart_id.removeprefix("cart-")))
+
+    def get_customer_cart(self, customer_id: int) -> CartDTO:
+        wanted = self.lines.get(customer_id, {})
+        products = catalog_service().get_products(tuple(wanted))
+        lines = tuple(
+            CartLineDTO(
+                product_id=p.id,
+                sku=p.sku,
+                name=p.name,
+                slug=p.slug,
+                image_url=None,
+                unit_price=p.price,
+                added_price=p.price,
+                quantity=wanted[p.id],
+                available=p.available,
+                line_total=p.price * wanted[p.id],
+                flags=(),
+            )
+            for p in products
+        )
+        subtotal = sum((line.line_total for line in lines), Money.zero("EUR"))
+        return CartDTO(
+            id=f"cart-{customer_id}",
+            customer_id=customer_id,
+            currency="EUR",
+            lines=lines,
+            item_count=sum(line.quantity for line in lines),
+            subtotal=subtotal,
+            checkout_ready=bool(lines) and all(p.is_active for p in products),
+        )
+
+    def clear_cart(self, cart_id: str, reason: str) -> None:
+        self.cleared.append((cart_id, reason))
+        self.lines.pop(int(cart_id.removeprefix("cart-")), None)
+
+
+@dataclass
+class FakePayments:
+    """A gateway that answers at once. `fail_with` makes start_payment raise it. Outcomes are
+    not published here: tests publish PaymentSucceeded/Failed/Refunded themselves."""
+
+    fail_with: Exception | None = None
+    started: dict[str, PaymentSession] = field(default_factory=dict)
+    refunds: dict[str, RefundDTO] = field(default_factory=dict)
+    counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    def health(self) -> ServiceHealth:
+        return ServiceHealth("payments", "fake", ok=True)
+
+    def start_payment(
+        self, order_ref: str, amount: Money, customer: PaymentCustomer, idempotency_key: str
+    ) -> PaymentSession:
+        if self.fail_with is not None:
+            raise self.fail_with
+        if idempotency_key not in self.started:
+            self.started[idempotency_key] = PaymentSession(
+                payment_ref=f"pay_{next(self.counter)}",
+                order_ref=order_ref,
+                status=PaymentStatus.REQUIRES_PAYMENT,
+                amount=amount,
+                gateway="fake",
+                client_secret=None,
+                pay_url=None,
+            )
+        return self.started[idempotency_key]
+
+    def refund(
+        self, payment_ref: str, amount: Money, reason: str, idempotency_key: str
+    ) -> RefundDTO:
+        if self.fail_with is not None:
+            raise self.fail_with
+        return self.refunds.setdefault(
+            idempotency_key, RefundDTO(f"re_{len(self.refunds)}", payment_ref, amount, "succeeded")
+        )
+
+    def get_payment(self, order_ref: str) -> PaymentDTO:
+        for session in self.started.values():
+            if session.order_ref == order_ref:
+                return PaymentDTO(
+                    session.payment_ref,
+                    order_ref,
+                    session.status,
+                    session.amount,
+                    Money.zero(session.amount.currency),
+                    "fake",
+                    "",
+                )
+        raise PaymentNotFound(order_ref)
+
+
+def unavailable() -> GatewayUnavailable:
+    return GatewayUnavailable("the gateway timed out")
