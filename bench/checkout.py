@@ -61,8 +61,8 @@ def _call(method: str, path: str, token: str, body: dict, headers: dict | None =
     return (time.perf_counter() - start) * 1000
 
 
-def _shopper(args: tuple[dict[str, object], float, multiprocessing.Queue]) -> None:
-    shopper, until, results = args
+def _shopper(args: tuple[dict[str, object], float]) -> tuple[list[float], list[float]]:
+    shopper, until = args
     adds, orders, n = [], [], 0
     while time.time() < until:
         product = shopper["products"][n % 50]  # type: ignore[index]
@@ -72,7 +72,7 @@ def _shopper(args: tuple[dict[str, object], float, multiprocessing.Queue]) -> No
                             {"address_id": shopper["address"]},
                             {"Idempotency-Key": uuid.uuid4().hex}))  # fmt: skip
         n += 1
-    results.put((adds, orders))
+    return adds, orders
 
 
 def _row(name: str, samples: list[float], seconds: float) -> str:
@@ -92,15 +92,11 @@ def main() -> None:
         env={**env, "DJANGO_ALLOWED_HOSTS": "testserver"}, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1])  # fmt: skip
     with gunicorn(env, PORT, workers=4):
-        results: multiprocessing.Queue = multiprocessing.Queue()
         until = time.time() + SECONDS
         with multiprocessing.Pool(SHOPPERS) as pool:
-            pool.map(_shopper, [(s, until, results) for s in shoppers])
-        adds, orders = [], []
-        for _ in shoppers:
-            a, o = results.get()
-            adds += a
-            orders += o
+            done = pool.map(_shopper, [(s, until) for s in shoppers])
+        adds = [ms for a, _ in done for ms in a]
+        orders = [ms for _, o in done for ms in o]
     report = "\n".join([
         f"# Cart and checkout benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
         f"{SHOPPERS} shoppers, each its own process and account, loop for {SECONDS} s: add an item",
