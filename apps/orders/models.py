@@ -34,6 +34,9 @@ class Order(models.Model):
     reservation_ref = models.CharField(max_length=100)
     reservation_expires_at = models.DateTimeField()
     payment_ref = models.CharField(max_length=64, blank=True)
+    pay_url = models.CharField(
+        max_length=300, blank=True, help_text="where the shopper completes the current payment"
+    )
     payment_attempts = models.PositiveSmallIntegerField(default=0)
     tracking_number = models.CharField(max_length=100, blank=True)
     idempotency_key = models.CharField(max_length=64)

@@ -50,6 +50,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return redirect("cart:detail")
         if order.state is OrderStatus.CANCELLED:
             messages.error(request, PAYMENT_DID_NOT_START)
+        elif order.state is OrderStatus.PENDING_PAYMENT and order.pay_url:
+            return redirect(order.pay_url)  # the payments service's own pay page
         return redirect("orders:detail", number=order.number)
     cart = cart_service().get_customer_cart(request.user.pk)
     if not cart.lines:
@@ -98,7 +100,9 @@ def cancel(request: HttpRequest, number: str) -> HttpResponse:
 def retry_payment(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_for_customer(request.user.pk, number)
     try:
-        order_retry_payment(number=order.number, customer=_customer(request))
+        order = order_retry_payment(number=order.number, customer=_customer(request))
+        if order.state is OrderStatus.PENDING_PAYMENT and order.pay_url:
+            return redirect(order.pay_url)
     except OutOfStock as exc:
         messages.error(request, _sold_out_message(exc))
     except ContractError as exc:

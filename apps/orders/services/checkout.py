@@ -166,8 +166,10 @@ def payment_start(order: Order, customer: PaymentCustomer) -> None:
         compensate_unpaid(order.number, reason=f"the payment could not be started ({_why(exc)})")
         order.refresh_from_db()
         return
-    Order.objects.filter(pk=order.pk).update(payment_ref=session.payment_ref)
-    order.payment_ref = session.payment_ref
+    Order.objects.filter(pk=order.pk).update(
+        payment_ref=session.payment_ref, pay_url=session.pay_url or ""
+    )
+    order.payment_ref, order.pay_url = session.payment_ref, session.pay_url or ""
 
 
 def _why(exc: Exception) -> str:
