@@ -69,7 +69,7 @@ def subscriber() -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture
-def postgres_only(db: None) -> None:
+def postgres_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks and real concurrency); CI runs it there")
 

@@ -2,61 +2,33 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
 
 from apps.catalog.models import Reservation, Stock
 from contracts.catalog.dto import StockLine
 from contracts.catalog.errors import OutOfStock
 from contracts.catalog.service import catalog_service
 from tests.catalog.factories import ProductFactory
+from tests.concurrency import race
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+SOLD_OUT = {OutOfStock: "out_of_stock"}
 
-
-def run_together(count: int, work) -> Counter[str]:
-    barrier = threading.Barrier(count)
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def worker(n: int) -> None:
-        try:
-            barrier.wait()
-            try:
-                work(n)
-                outcome = "ok"
-            except OutOfStock:
-                outcome = "out_of_stock"
-            except Exception as exc:  # recorded, then asserted absent
-                outcome = f"{type(exc).__name__}: {exc}"
-            with lock:
-                outcomes[outcome] += 1
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL for real concurrent transactions; CI runs it there")
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.usefixtures("postgres_only"),
+]
 
 
 def test_fifty_shoppers_racing_for_ten_units_get_exactly_ten():
     product = ProductFactory(stock=10)
 
-    outcomes = run_together(
+    outcomes = race(
         50,
         lambda n: catalog_service().reserve_stock((StockLine(product.pk, 1),), f"race-{n}", 600),
+        expected=SOLD_OUT,
     )
 
     assert outcomes == Counter({"ok": 10, "out_of_stock": 40})
@@ -72,7 +44,7 @@ def test_multi_line_reservations_in_opposite_orders_do_not_deadlock():
         lines = (StockLine(a.pk, 1), StockLine(b.pk, 1))
         catalog_service().reserve_stock(lines if n % 2 else lines[::-1], f"pair-{n}", 600)
 
-    outcomes = run_together(40, reserve)
+    outcomes = race(40, reserve, expected=SOLD_OUT)
 
     assert outcomes == Counter({"ok": 15, "out_of_stock": 25})
     assert list(Stock.objects.order_by("pk").values_list("on_hand", "reserved")) == [
@@ -84,7 +56,7 @@ def test_multi_line_reservations_in_opposite_orders_do_not_deadlock():
 def test_the_same_reference_raced_twenty_times_is_one_reservation():
     product = ProductFactory(stock=10)
 
-    outcomes = run_together(
+    outcomes = race(
         20, lambda n: catalog_service().reserve_stock((StockLine(product.pk, 2),), "same", 600)
     )
 
