@@ -17,6 +17,23 @@ from contracts.payments.events import PaymentFailed, PaymentRefunded, PaymentSuc
 pytestmark = pytest.mark.django_db
 
 
+def declined(order, reason: str) -> PaymentFailed:
+    return PaymentFailed(
+        order_ref=order.number,
+        payment_ref=order.payment_ref,
+        reason=reason,
+        decline_code="card_declined",
+    )
+
+
+def expire_holds() -> None:
+    """As if the hold ran out and the catalog's expiry job ran."""
+    from apps.catalog.services.stock import reservations_release_expired
+
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    reservations_release_expired()
+
+
 def succeeded(order) -> PaymentSucceeded:
     return PaymentSucceeded(
         order_ref=order.number, payment_ref=order.payment_ref, amount=Money(order.total, "EUR")
@@ -52,14 +69,7 @@ def test_the_same_success_delivered_twice_counts_once(place, mug, drain_tasks):
 def test_a_late_failure_after_success_never_moves_the_order_back(place, mug, drain_tasks):
     order = place({mug: 1})
     publish(succeeded(order))
-    publish(
-        PaymentFailed(
-            order_ref=order.number,
-            payment_ref=order.payment_ref,
-            reason="card declined",
-            decline_code="card_declined",
-        )
-    )
+    publish(declined(order, "card declined"))
     drain_tasks()
     order.refresh_from_db()
     assert order.status == "paid"
@@ -69,14 +79,7 @@ def test_a_decline_lets_the_shopper_retry_on_the_same_order(
     place, mug, drain_tasks, payments, shopper
 ):
     order = place({mug: 1})
-    publish(
-        PaymentFailed(
-            order_ref=order.number,
-            payment_ref=order.payment_ref,
-            reason="Your card was declined.",
-            decline_code="card_declined",
-        )
-    )
+    publish(declined(order, "Your card was declined."))
     drain_tasks()
     order.refresh_from_db()
     assert order.status == "payment_failed"
@@ -93,20 +96,10 @@ def test_a_decline_lets_the_shopper_retry_on_the_same_order(
 
 
 def test_a_retry_after_the_hold_expired_holds_the_stock_again(place, mug, drain_tasks, shopper):
-    from apps.catalog.services.stock import reservations_release_expired
-
     order = place({mug: 1})
-    publish(
-        PaymentFailed(
-            order_ref=order.number,
-            payment_ref=order.payment_ref,
-            reason="no",
-            decline_code="card_declined",
-        )
-    )
+    publish(declined(order, "no"))
     drain_tasks()
-    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    reservations_release_expired()
+    expire_holds()
     assert Stock.objects.get(pk=mug.pk).reserved == 0
 
     order_retry_payment(
@@ -119,11 +112,8 @@ def test_a_retry_after_the_hold_expired_holds_the_stock_again(place, mug, drain_
 
 
 def test_money_that_arrives_after_the_hold_expired_still_buys_what_is_left(place, mug, drain_tasks):
-    from apps.catalog.services.stock import reservations_release_expired
-
     order = place({mug: 2})
-    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    reservations_release_expired()
+    expire_holds()
 
     publish(succeeded(order))
     drain_tasks()
@@ -134,11 +124,8 @@ def test_money_that_arrives_after_the_hold_expired_still_buys_what_is_left(place
 
 
 def test_money_for_items_that_sold_out_meanwhile_is_refunded(place, mug, drain_tasks, payments):
-    from apps.catalog.services.stock import reservations_release_expired
-
     order = place({mug: 2})
-    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    reservations_release_expired()
+    expire_holds()
     Stock.objects.filter(pk=mug.pk).update(on_hand=1)
 
     publish(succeeded(order))
