@@ -15,6 +15,7 @@ ASSETS = {
     "accounts_css": "css/accounts.css",
     "cart_css": "css/cart.css",
     "orders_css": "css/orders.css",
+    "payments_css": "css/payments.css",
     "theme_js": "js/theme.js",
     "app_js": "js/app.js",
     "htmx_js": "django_htmx/htmx-2.min.js",  # served by django-htmx's static files, no CDN

@@ -53,6 +53,25 @@ class ServiceProbe(HealthCheck):  # type: ignore[misc]  # health_check ships no 
             raise ServiceUnavailable(f"{self.service} ({binding.kind}): {health.detail}")
 
 
+@dataclasses.dataclass
+class PaymentGateway(HealthCheck):  # type: ignore[misc]  # health_check ships no types
+    """Names the payment gateway the settings choose (Stripe or the fake) as a label on /health/,
+    and fails when the bound payments service reports another one."""
+
+    @staticmethod
+    def configured() -> str:
+        return "stripe" if settings.STRIPE["secret"] else "fake"
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {"check": "PaymentGateway", "gateway": self.configured()}
+
+    def run(self) -> None:
+        detail = cast(Service, registry.resolve("payments")).health().detail
+        if f"gateway: {self.configured()}" not in detail:
+            raise ServiceUnavailable(f"payments report {detail or 'no gateway'}")
+
+
 class _ClosingExecutor(ThreadPoolExecutor):
     """Runs each synchronous check in a thread that closes its database connections after.
 
@@ -83,4 +102,5 @@ def checks() -> list[object]:
         "health_check.checks.Mail",
         TaskQueue,
         *((ServiceProbe, {"service": name}) for name in settings.SERVICE_NAMES),
+        PaymentGateway,
     ]

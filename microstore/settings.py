@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = env.items("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SERVICE_NAMES = ("catalog", "accounts", "cart", "orders", "payments", "notifications")
 MICROSTORE_SERVICES = config.services(env, SERVICE_NAMES)
 SITE_NAME = env.text("MICROSTORE_SITE_NAME", "Microstore")
+SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -21,12 +21,17 @@ class Payment(models.Model):
     gateway = models.CharField(max_length=20)
     gateway_ref = models.CharField(max_length=100, blank=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
+    # The PaymentIntent's client secret lets the shopper's browser confirm it: kept for the pay
+    # page, never shown in the admin, __str__ or logs.
+    client_secret = models.CharField(max_length=300, blank=True)
     failure_reason = models.CharField(max_length=300, blank=True)
+    decline_code = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
+        indexes = (models.Index(fields=("status", "updated_at"), name="payment_status_updated"),)
 
     def __str__(self) -> str:
         return f"{self.payment_ref} ({self.status})"
@@ -43,3 +48,18 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return self.refund_ref
+
+
+class WebhookEvent(models.Model):
+    """A Stripe event, stored once: a duplicate or a replay finds its row and is ignored."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    payment_ref = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-received_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.type})"

@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from apps.payments import views, webhooks
+
+app_name = "payments"
+
+urlpatterns = [
+    path("pay/<str:payment_ref>/", views.pay, name="pay"),
+    path("pay/<str:payment_ref>/done/", views.done, name="done"),
+    path("webhooks/stripe/", webhooks.stripe_webhook, name="stripe-webhook"),
+]

@@ -40,6 +40,7 @@ JOBS: dict[str, Job] = {
         "apps.catalog.tasks.release_expired_reservations", timedelta(minutes=1)
     ),
     "orders.expire_unpaid": Job("apps.orders.tasks.expire_unpaid_orders", timedelta(minutes=1)),
+    "payments.reconcile": Job("apps.payments.tasks.reconcile_payments", timedelta(minutes=5)),
 }
 
 

@@ -1,5 +1,6 @@
-"""The checkout in Chromium: signed in, add to cart, check out to a saved address, see the
-order held, then paid once the worker delivers the payment event; history and detail pages."""
+"""The checkout in Chromium: signed in, add to cart, check out to a saved address, pay on the
+fake gateway's pay page with Stripe's test card, see the order held, then paid once the worker
+delivers the payment event; history and detail pages."""
 
 from __future__ import annotations
 
@@ -55,6 +56,15 @@ def sign_in(page, base: str) -> None:
     page.wait_for_url(base + "/")
 
 
+def pay_with_card(page, number: str) -> None:
+    """Fill the fake gateway's card form (Stripe test mode's cards) and pay."""
+    page.get_by_label("Card number").fill(number)
+    page.get_by_label("Expiry (MM/YY)").fill("12/39")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_label("Name on card").fill("Ada Lovelace")
+    page.get_by_role("button", name="Pay").click()
+
+
 def test_a_shopper_checks_out_and_sees_the_order_paid(
     live_server, page, shot, shopper, lamp, drain_tasks
 ):
@@ -70,11 +80,14 @@ def test_a_shopper_checks_out_and_sees_the_order_paid(
     page.get_by_role("button", name="Place order · €79.00").click()
 
     order = Order.objects.get()
+    page.wait_for_url(f"{base}/pay/**")
+    expect(page.get_by_text("Test mode — use card 4242")).to_be_visible()
+    pay_with_card(page, "4242 4242 4242 4242")
     page.wait_for_url(f"{base}/orders/{order.number}/")
     expect(page.locator(".status")).to_have_text("Pending payment")
     shot("orders-confirmation-1280-light")
 
-    drain_tasks()  # the worker delivers PaymentSucceeded (the instant gateway)
+    drain_tasks()  # the worker delivers PaymentSucceeded
     expect(page.locator(".status")).to_have_text("Paid", timeout=10_000)  # the page polled
     expect(page.locator("#cart-count")).to_have_text("0")
     order.refresh_from_db()
@@ -99,6 +112,8 @@ def test_order_pages_look_right(live_server, page, shot, shopper, lamp, width, s
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(f"orders-checkout-{width}-{scheme}")
     page.get_by_role("button", name="Place order · €79.00").click()
+    page.wait_for_url(f"{base}/pay/**")
+    pay_with_card(page, "4242 4242 4242 4242")
     page.wait_for_url(f"{base}/orders/**")
     drain_tasks()
     page.reload()

@@ -1,0 +1,38 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_resend
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    list_display = ("created_at", "kind", "recipient", "order_number", "status", "attempts",
+                    "sent_at", "short_error")  # fmt: skip
+    list_filter = ("kind", "status")
+    search_fields = ("recipient", "order_number")
+    readonly_fields = ("recipient", "kind", "event_id", "event_type", "payload", "order_number",
+                       "subject", "status", "attempts", "last_error", "created_at",
+                       "sent_at")  # fmt: skip
+    date_hierarchy = "created_at"
+    actions = ("send_again",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="last error")
+    def short_error(self, obj: Notification) -> str:
+        return obj.last_error[:80]
+
+    @admin.action(description="Send the selected failed emails again", permissions=("change",))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = notification_resend(queryset.values_list("pk", flat=True))
+        skipped = queryset.count() - count
+        self.message_user(request, f"{count} failed emails queued again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} selected emails had not failed and were left alone.",
+                messages.WARNING,
+            )

@@ -1,0 +1,102 @@
+"""Checkout end to end through orders' saga: the real catalog and payments, a fake cart."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from apps.orders.models import Order
+from apps.orders.services.checkout import order_place
+from apps.payments.models import Payment
+from contracts.catalog.service import catalog_service
+from contracts.kernel.registry import registry
+from contracts.orders.dto import ShippingAddressDTO
+from contracts.payments.dto import PaymentCustomer
+from tests.catalog.factories import ProductFactory
+from tests.orders.fakes import FakeCart
+from tests.payments.conftest import event_types
+
+pytestmark = pytest.mark.django_db
+HOME = ShippingAddressDTO("Ada Lovelace", "3 Rue de Rivoli", "", "Paris", "75001", "", "FR", "")
+
+
+@pytest.fixture
+def checkout(shopper):
+    mug = ProductFactory(name="Stoneware mug", sku="MUG-1", price=Decimal("14.00"), stock=5)
+    cart = FakeCart()
+    cart.put(shopper.pk, mug.pk, 2)
+    with registry.override("cart", cart):
+        yield lambda: order_place(
+            customer=PaymentCustomer(shopper.pk, shopper.email, "Ada Lovelace"),
+            address=HOME, idempotency_key=uuid.uuid4().hex,
+        ), mug, cart  # fmt: skip
+
+
+def available(product) -> int:
+    return catalog_service().get_products((product.pk,))[0].available
+
+
+@pytest.mark.parametrize("failure", ["timeout", "500", "400"])
+def test_stripe_failing_cancels_the_order_and_releases_the_stock(stripe_api, checkout, failure):
+    place, mug, cart = checkout
+    stripe_api.fail_next(failure)
+
+    order = place()
+
+    assert order.status == "cancelled"
+    assert available(mug) == 5
+    assert not Payment.objects.exists()
+    assert cart.cleared == []  # the shopper keeps the cart to try again
+    assert "payments.PaymentSucceeded" not in event_types()
+
+
+def test_a_stripe_checkout_opens_an_intent_and_sends_the_shopper_to_the_pay_page(
+    stripe_api, checkout
+):
+    place, mug, _ = checkout
+
+    order = place()
+
+    payment = Payment.objects.get()
+    assert (order.status, order.payment_ref) == ("pending_payment", payment.payment_ref)
+    assert order.pay_url == f"/pay/{payment.payment_ref}/"
+    [sent] = stripe_api.posts("/v1/payment_intents")
+    assert sent.params["amount"] == "3290"  # 2 × 14.00 + 4.90 shipping
+    assert sent.params["metadata[order_ref]"] == order.number
+    assert available(mug) == 3
+
+
+def test_a_fake_checkout_paid_with_4242_ends_paid(client, shopper, checkout, drain_tasks):
+    place, mug, _ = checkout
+    order = place()
+    client.force_login(shopper)
+
+    response = client.post(order.pay_url, {"number": "4242 4242 4242 4242", "expiry": "12/39",
+                                           "cvc": "123", "name": "Ada"})  # fmt: skip
+    drain_tasks()
+
+    assert response["Location"] == f"/orders/{order.number}/"
+    assert Order.objects.get().status == "paid"
+
+
+def test_a_decline_then_a_retry_then_4242(client, shopper, checkout, drain_tasks):
+    place, mug, _ = checkout
+    order = place()
+    client.force_login(shopper)
+    client.post(order.pay_url, {"number": "4000000000000002", "expiry": "12/39", "cvc": "123",
+                                "name": "Ada"})  # fmt: skip
+    drain_tasks()
+    assert Order.objects.get().status == "payment_failed"
+
+    retry = client.post(f"/orders/{order.number}/retry-payment/")
+    order.refresh_from_db()
+    assert retry["Location"] == order.pay_url != f"/pay/{Payment.objects.last().payment_ref}/"
+    client.post(order.pay_url, {"number": "4242424242424242", "expiry": "12/39", "cvc": "123",
+                                "name": "Ada"})  # fmt: skip
+    drain_tasks()
+
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert sorted(Payment.objects.values_list("status", flat=True)) == ["failed", "succeeded"]
