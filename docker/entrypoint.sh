@@ -9,6 +9,10 @@ case "$role" in
     if [ "${MIGRATE_ON_START:-1}" = "1" ]; then
       python manage.py migrate --noinput
     fi
+    # Metrics of every gunicorn worker meet in one directory, emptied at each start.
+    export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/prometheus}"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    find "$PROMETHEUS_MULTIPROC_DIR" -mindepth 1 -delete
     exec gunicorn microstore.wsgi:application --config microstore/gunicorn_conf.py
     ;;
   worker)

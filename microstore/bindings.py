@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from contracts.kernel import events
 from contracts.kernel.registry import ServiceRegistry, registry
+from microstore.instrument import instrumented
 
 FACADES: dict[str, str] = {
     "catalog": "apps.catalog.facade.CatalogFacade",
@@ -46,7 +47,8 @@ def bind_services(choices: Mapping[str, str], target: ServiceRegistry = registry
                 f"MICROSTORE_SERVICES: {service!r} is bound to {kind!r}, but only "
                 f"{', '.join(KINDS)} is available in this version"
             )
-        target.bind(service, _local(path), kind=kind)
+        # Every call through the binding is counted and timed (microstore.instrument).
+        target.bind(service, instrumented(service, _local(path)), kind=kind)
 
 
 def load_subscribers() -> None:

@@ -115,3 +115,11 @@ def services(env: Env, names: tuple[str, ...]) -> dict[str, str]:
             raise EnvError("MICROSTORE_SERVICES", f"the binding of {name!r} must be a string")
         bindings[name] = value
     return bindings
+
+
+def metrics_token(env: Env) -> str | None:
+    """METRICS_TOKEN: lets a scraper read /metrics without a staff session (optional)."""
+    token = env.optional("METRICS_TOKEN")
+    if token is not None and (len(token) < 16 or not token.isascii() or " " in token):
+        raise EnvError("METRICS_TOKEN", "expected at least 16 ASCII characters without spaces")
+    return token

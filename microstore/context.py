@@ -9,6 +9,8 @@ from contextvars import ContextVar
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 user_id: ContextVar[str] = ContextVar("user_id", default="-")
 route: ContextVar[str] = ContextVar("route", default="-")
+# The contract call in progress ("catalog.reserve_stock"), set by microstore.instrument.
+contract_call: ContextVar[str] = ContextVar("contract_call", default="-")
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 

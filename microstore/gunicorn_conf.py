@@ -1,7 +1,12 @@
-"""gunicorn settings: its own log lines go out as JSON like the app's (DJANGO_DEBUG=0)."""
+"""gunicorn settings: its own log lines go out as JSON like the app's (DJANGO_DEBUG=0).
+
+With PROMETHEUS_MULTIPROC_DIR set (docker/entrypoint.sh, web role) each worker writes its
+metrics there; a worker that exits is marked dead so its live gauges leave the scrape.
+"""
 
 import multiprocessing
 import os
+from typing import Any
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
@@ -31,3 +36,10 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]  # untyped

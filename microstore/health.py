@@ -1,4 +1,10 @@
-"""Health checks beyond django-health-check's own: the task queue and every bound service."""
+"""Health: liveness, readiness, and checks beyond django-health-check's own.
+
+`/health/live` says the process answers (no database, no checks): a failing one means restart
+it. `/health/ready` runs every check of `/health/` and always answers JSON, naming the cause of a
+failure: a failing one means send it no traffic. `/health/` stays the page for people (JSON with
+`?format=json`).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,9 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.db import connections
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult, get_date_max
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
@@ -91,6 +99,21 @@ class _ClosingExecutor(ThreadPoolExecutor):
 class HealthView(HealthCheckView):  # type: ignore[misc]  # health_check ships no types
     def get_executor(self) -> ThreadPoolExecutor:
         return _ClosingExecutor(max_workers=4, thread_name_prefix="health")
+
+
+class ReadinessView(HealthView):
+    """Every check of /health/, always as JSON: 200 when all pass, 500 naming what failed."""
+
+    async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.GET = QueryDict("format=json")
+        response: HttpResponse = await super().get(request, *args, **kwargs)
+        return response
+
+
+@never_cache
+def liveness(request: HttpRequest) -> JsonResponse:
+    """The process answers: no database, no checks."""
+    return JsonResponse({"status": "ok"})
 
 
 def checks() -> list[object]:

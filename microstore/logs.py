@@ -13,12 +13,13 @@ SERVICE = "microstore"
 
 
 class ContextFilter(logging.Filter):
-    """Stamp every record with the request id, user id and route of the current context."""
+    """Stamp every record with the request id, user id, route and contract call in progress."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = getattr(record, "request_id", None) or context.request_id.get()
         record.user_id = getattr(record, "user_id", None) or context.user_id.get()
         record.route = getattr(record, "route", None) or context.route.get()
+        record.contract_call = getattr(record, "contract_call", None) or context.contract_call.get()
         record.service = getattr(record, "service", None) or SERVICE
         return True
 

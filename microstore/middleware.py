@@ -1,14 +1,44 @@
-"""Request-scoped middleware: the request id and the user id for logs."""
+"""Request-scoped middleware: the request id and the user id for logs, HTTP metrics."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from microstore import context
+from microstore import context, metrics
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# Anything else is counted as "other": a label must not take values from the caller.
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def route_of(request: HttpRequest) -> str:
+    """The resolved URL pattern ("/p/<slug:slug>/"), never the raw path."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unmatched"
+    return f"/{match.route or ''}"
+
+
+class MetricsMiddleware:
+    """Count and time every request by route pattern, method and status (outermost)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            return response
+        finally:
+            method = request.method if request.method in HTTP_METHODS else None
+            elapsed = time.perf_counter() - started
+            metrics.observe_request(route_of(request), method or "other", status, elapsed)
 
 
 class RequestIdMiddleware:
@@ -42,6 +72,6 @@ class UserContextMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func: object, *args: object) -> None:
-        match = request.resolver_match
-        if match is not None and match.route:
-            context.route.set("/" + match.route)
+        route = route_of(request)
+        if route != "unmatched":
+            context.route.set(route)

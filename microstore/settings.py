@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "microstore.middleware.MetricsMiddleware",
     "microstore.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -172,6 +173,7 @@ TASKS = {
 OUTBOX_MAX_ATTEMPTS = env.number("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
 OUTBOX_BACKOFF_SECONDS = env.number("OUTBOX_BACKOFF_SECONDS", 2, maximum=3600)
 OUTBOX_BACKOFF_MAX_SECONDS = env.number("OUTBOX_BACKOFF_MAX_SECONDS", 900, minimum=1, maximum=86400)
+METRICS_TOKEN = config.metrics_token(env)
 HEALTH_TASK_BACKLOG_SECONDS = env.number("HEALTH_TASK_BACKLOG_SECONDS", 300, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [

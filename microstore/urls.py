@@ -1,4 +1,4 @@
-"""The gateway: every app's pages, its API under /api/v1/, health and docs."""
+"""The gateway: every app's pages, its API under /api/v1/, health, metrics and docs."""
 
 from typing import cast
 
@@ -11,7 +11,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from microstore import api, health, theme, views
+from microstore import api, health, metrics, theme, views
 
 SERVICES = settings.SERVICE_NAMES
 
@@ -32,6 +32,9 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("theme/", theme.set_theme, name="set-theme"),
     path("health/", health.HealthView.as_view(checks=health.checks()), name="health"),
+    path("health/live", health.liveness, name="health-live"),
+    path("health/ready", health.ReadinessView.as_view(checks=health.checks()), name="health-ready"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
