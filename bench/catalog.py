@@ -45,7 +45,7 @@ def main() -> None:
         ).stdout  # fmt: skip
     )
     base = f"http://127.0.0.1:{PORT}"
-    with gunicorn(env, PORT):
+    with gunicorn(env, PORT) as server:
         size = len(urllib.request.urlopen(base + "/products/").read())  # noqa: S310
         baseline = wrk("bare Django page (same size)", f"{base}/bench/bare/{size}/")
         results = [
@@ -64,6 +64,8 @@ def main() -> None:
         "measured in the same run. Reproduce: `.venv/bin/python -m bench.catalog`.",
         "",
         table(results, baseline),
+        "",
+        f"Peak resident memory of one gunicorn worker: {server.peak_worker_mb:.0f} MB.",
         "",
     ])  # fmt: skip
     (ROOT / "bench" / "results").mkdir(exist_ok=True)

@@ -91,7 +91,7 @@ def main() -> None:
         [sys.executable, "-m", "bench.checkout_queries"], cwd=ROOT, check=True,
         env={**env, "DJANGO_ALLOWED_HOSTS": "testserver"}, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1])  # fmt: skip
-    with gunicorn(env, PORT, workers=4):
+    with gunicorn(env, PORT, workers=4) as server:
         until = time.time() + SECONDS
         with multiprocessing.Pool(SHOPPERS) as pool:
             done = pool.map(_shopper, [(s, until) for s in shoppers])
@@ -107,6 +107,7 @@ def main() -> None:
         _row("add to cart", adds, SECONDS), _row("place order", orders, SECONDS), "",
         f"Queries per call (measured in-process): add to cart {queries['add']}, "
         f"place order {queries['order']}.", "",
+        f"Peak resident memory of one gunicorn worker: {server.peak_worker_mb:.0f} MB.", "",
     ])  # fmt: skip
     (ROOT / "bench" / "results" / "checkout.md").write_text(report)
     print(report)  # noqa: T201

@@ -8,12 +8,15 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -49,22 +52,46 @@ def fresh_database(name: str) -> None:
         )
 
 
+class Server:
+    """A running gunicorn, and the peak resident memory any one of its workers reached."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self.peak_worker_mb = 0.0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        master = psutil.Process(self.process.pid)
+        while not self._stop.wait(0.25):
+            try:
+                workers = master.children()
+                sizes = [w.memory_info().rss for w in workers]
+            except psutil.Error:
+                continue
+            if sizes:
+                self.peak_worker_mb = max(self.peak_worker_mb, max(sizes) / 2**20)
+
+
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int = 3) -> Iterator[subprocess.Popen[bytes]]:
+def gunicorn(env: dict[str, str], port: int, workers: int = 3) -> Iterator[Server]:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "microstore.wsgi:application", "-w", str(workers),
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "/dev/null"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
+    server = Server(process)
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/?format=json", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=2)  # noqa: S310
                 break
             except OSError:
                 time.sleep(0.2)
-        yield process
+        server._sampler.start()
+        yield server
     finally:
+        server._stop.set()
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
 
