@@ -117,3 +117,10 @@ def test_an_unpaid_order_has_nothing_to_refund(place, mug, payments):
     with pytest.raises(IllegalTransition):
         order_refund(number=order.number, actor="staff:1")
     assert payments.refunds == {}
+
+
+def test_a_refund_asked_twice_in_a_row_is_one_refund(place, mug, payments):
+    order = paid(place, mug)
+    order_refund(number=order.number, actor="staff:1")
+    order_refund(number=order.number, actor="staff:1")  # a double click
+    assert len(payments.refunds) == 1

@@ -71,10 +71,11 @@ def order_refund(
             f"order {number} is {order.status}: there is no payment to refund",
             details={"from": order.status, "to": S.REFUNDED.value},
         )
-    amount = amount or Money(order.total, order.currency)
-    _refund(
-        order, amount, reason or f"refund by {actor}", f"refund:{timezone.now():%Y%m%d%H%M%S%f}"
-    )
+    payment = payments_service().get_payment(order.number)
+    amount = amount or payment.amount - payment.refunded
+    # Keyed by what was refunded so far: a double click asks for the same refund, once.
+    key = f"refund:{payment.refunded.amount}:{amount.amount}"
+    _refund(order, amount, reason or f"refund by {actor}", key)
     return order
 
 
