@@ -43,3 +43,13 @@ def child_exit(server: Any, worker: Any) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]  # untyped
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """Write the worker's last per-minute samples and errors before it goes (ops dashboard)."""
+    from django.apps import apps
+
+    if apps.ready:
+        from microstore.ops.recorder import recorder
+
+        recorder.flush()

@@ -18,15 +18,11 @@ import hmac
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.db.models import Count, Min, Model, Sum
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import (
@@ -40,6 +36,9 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+
+from microstore.ops import figures
+from microstore.ops.recorder import Outcome, recorder
 
 logger = logging.getLogger(__name__)
 
@@ -64,32 +63,31 @@ HTTP_SECONDS = Histogram(
     ("route",),
 )
 
-REVENUE_STATUSES = ("paid", "fulfilled", "delivered")
-
 
 def observe_contract_call(service: str, method: str, outcome: str, seconds: float) -> None:
     CONTRACT_CALLS.labels(service, method, outcome).inc()
     CONTRACT_SECONDS.labels(service, method).observe(seconds)
+    kind: Outcome = "ok" if outcome == "ok" else "failed" if outcome == "exception" else "refused"
+    recorder.observe(f"{service}.{method}", seconds, kind)
 
 
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
     HTTP_REQUESTS.labels(route, method, str(status)).inc()
     HTTP_SECONDS.labels(route).observe(seconds)
+    recorder.observe(
+        "http", seconds, "failed" if status >= 500 else "refused" if status >= 400 else "ok"
+    )
 
 
-def _count_by_status(
-    name: str, documentation: str, model: type[Model], rows: Iterable[dict[str, object]]
-) -> GaugeMetricFamily:
-    """One sample per status choice of `model` (zeros included), from `status`/`n` rows."""
-    counts = {str(row["status"]): row["n"] for row in rows}
+def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, documentation, value=value)
+
+
+def _by_status(name: str, documentation: str, counts: dict[str, int]) -> GaugeMetricFamily:
     family = GaugeMetricFamily(name, documentation, labels=("status",))
-    for status, _label in getattr(model._meta.get_field("status"), "choices", None) or ():
-        family.add_metric((str(status),), float(str(counts.get(str(status), 0))))
+    for status, count in counts.items():
+        family.add_metric((status,), float(count))
     return family
-
-
-def _by_status(model: type[Model]) -> Iterable[dict[str, object]]:
-    return list(model._default_manager.order_by().values("status").annotate(n=Count("pk")))
 
 
 class BusinessCollector(Collector):
@@ -108,80 +106,54 @@ class BusinessCollector(Collector):
         yield up
         yield from families
 
-    def _families(self) -> Iterator[Metric]:
-        now = timezone.now()
-        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        yield from self._outbox(now)
-        task = apps.get_model("django_tasks_database", "DBTaskResult")
-        yield _count_by_status("microstore_tasks", "Tasks by status.", task, _by_status(task))
-        yield from self._orders(midnight)
-        yield from self._payments_and_stock(midnight)
-
     @staticmethod
-    def _outbox(now: datetime) -> Iterator[Metric]:
-        delivery = apps.get_model("outbox", "Delivery")
-        yield _count_by_status(
-            "microstore_outbox_deliveries",
-            "Outbox deliveries by status.",
-            delivery,
-            _by_status(delivery),
+    def _families() -> Iterator[Metric]:
+        queue = figures.outbox()
+        yield _by_status(
+            "microstore_outbox_deliveries", "Outbox deliveries by status.", queue.deliveries
         )
-        retried = delivery._default_manager.filter(attempts__gt=1).count()
-        yield GaugeMetricFamily(
+        yield _gauge(
             "microstore_outbox_retried_deliveries",
             "Deliveries that needed more than one attempt (until replayed).",
-            value=retried,
+            queue.retried,
         )
-        oldest = delivery._default_manager.filter(status="pending").aggregate(
-            at=Min("event__published_at")
-        )["at"]
-        yield GaugeMetricFamily(
+        yield _gauge(
             "microstore_outbox_oldest_pending_age_seconds",
             "Age of the oldest pending delivery's event (0 when none is pending).",
-            value=max((now - oldest).total_seconds(), 0.0) if oldest else 0.0,
+            queue.oldest_pending_seconds,
         )
-
-    @staticmethod
-    def _orders(midnight: datetime) -> Iterator[Metric]:
-        order = apps.get_model("orders", "Order")
-        yield _count_by_status("microstore_orders", "Orders by status.", order, _by_status(order))
-        today = order._default_manager.filter(placed_at__gte=midnight)
-        yield GaugeMetricFamily(
+        yield _by_status("microstore_tasks", "Tasks by status.", queue.tasks)
+        yield _by_status(
+            "microstore_orders", "Orders by status.", figures.by_status("orders.Order")
+        )
+        day = figures.today()
+        yield _gauge(
             "microstore_orders_placed_today",
             "Orders placed since midnight (TIME_ZONE).",
-            value=today.count(),
+            day.orders_placed,
+        )
+        yield _gauge(
+            "microstore_orders_paid_today",
+            "Orders placed since midnight that are paid, fulfilled or delivered.",
+            day.orders_paid,
         )
         revenue = GaugeMetricFamily(
             "microstore_revenue_today",
             "Total of the orders placed since midnight that are paid, fulfilled or delivered.",
             labels=("currency",),
         )
-        rows = (
-            today.filter(status__in=REVENUE_STATUSES)
-            .order_by()
-            .values("currency")
-            .annotate(total=Sum("total"))
-        )
-        for row in rows:
-            revenue.add_metric((row["currency"],), float(row["total"]))
+        for money in day.revenue:
+            revenue.add_metric((money.currency,), float(money.amount))
         yield revenue
-
-    @staticmethod
-    def _payments_and_stock(midnight: datetime) -> Iterator[Metric]:
-        payment = apps.get_model("payments", "Payment")
-        failed = payment._default_manager.filter(status="failed", updated_at__gte=midnight)
-        yield GaugeMetricFamily(
+        yield _gauge(
             "microstore_payments_failed_today",
             "Payments that failed since midnight (TIME_ZONE).",
-            value=failed.count(),
+            day.payments_failed,
         )
-        reservation = apps.get_model("catalog", "Reservation")
-        yield GaugeMetricFamily(
-            "microstore_reservations_expired",
-            "Stock reservations released because they expired.",
-            value=reservation._default_manager.filter(
-                status="released", release_reason="expired"
-            ).count(),
+        yield _gauge(
+            "microstore_reservations_expired_today",
+            "Stock reservations released since midnight because they expired.",
+            day.reservations_expired,
         )
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "health_check",
     "microstore.outbox",
+    "microstore.ops",
     "apps.catalog",
     "apps.accounts",
     "apps.cart",
@@ -174,6 +175,8 @@ OUTBOX_MAX_ATTEMPTS = env.number("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50
 OUTBOX_BACKOFF_SECONDS = env.number("OUTBOX_BACKOFF_SECONDS", 2, maximum=3600)
 OUTBOX_BACKOFF_MAX_SECONDS = env.number("OUTBOX_BACKOFF_MAX_SECONDS", 900, minimum=1, maximum=86400)
 METRICS_TOKEN = config.metrics_token(env)
+# How often each process writes its per-minute samples for the ops dashboard (0: never).
+OPS_FLUSH_SECONDS = env.number("OPS_FLUSH_SECONDS", 10, minimum=0, maximum=300)
 HEALTH_TASK_BACKLOG_SECONDS = env.number("HEALTH_TASK_BACKLOG_SECONDS", 300, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -274,12 +277,14 @@ LOGGING = {
             "stream": "ext://sys.stdout",
             "filters": ["context"],
             "formatter": "readable" if DEBUG else "json",
-        }
+        },
+        # Every ERROR record, kept for /ops/ and `manage.py last_errors`.
+        "ops": {"()": "microstore.ops.errorlog.ErrorCollector", "filters": ["context"]},
     },
-    "root": {"handlers": ["stdout"], "level": env.text("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout", "ops"], "level": env.text("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # One handler for everything: Django's own console handler would print lines twice.
-        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["stdout", "ops"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "health_check": {"level": "ERROR"},
     },

@@ -26,6 +26,18 @@ def _fresh_cache() -> Iterator[None]:
     clear_local()
 
 
+@pytest.fixture(autouse=True)
+def _quiet_recorder(settings: Any) -> Iterator[None]:
+    """The ops recorder never writes on its own in tests (query counts stay exact); tests of
+    the dashboard call `recorder.flush()` when they want the samples in the database."""
+    from microstore.ops.recorder import recorder
+
+    settings.OPS_FLUSH_SECONDS = 0
+    recorder.reset()
+    yield
+    recorder.reset()
+
+
 @pytest.fixture
 def drain_tasks(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     """Run every ready task with the real django-tasks-db worker, in this thread; returns the

@@ -41,6 +41,7 @@ JOBS: dict[str, Job] = {
     ),
     "orders.expire_unpaid": Job("apps.orders.tasks.expire_unpaid_orders", timedelta(minutes=1)),
     "payments.reconcile": Job("apps.payments.tasks.reconcile_payments", timedelta(minutes=5)),
+    "ops.prune": Job("microstore.ops.tasks.prune", timedelta(minutes=30)),
 }
 
 

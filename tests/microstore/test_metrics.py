@@ -29,6 +29,7 @@ from microstore import config, context, gunicorn_conf, metrics
 from microstore.env import Env, EnvError
 from microstore.instrument import InstrumentedService
 from microstore.logs import ContextFilter
+from microstore.ops import figures
 from microstore.outbox.models import Delivery, OutboxEvent
 from microstore.outbox.tasks import requeue_stale_deliveries
 from tests.accounts.factories import UserFactory
@@ -250,7 +251,8 @@ def test_the_collector_reads_outbox_tasks_orders_payments_and_reservations(staff
     assert value(samples, "microstore_orders_placed_today") == 2
     assert value(samples, "microstore_revenue_today", currency="EUR") == 30.0
     assert value(samples, "microstore_payments_failed_today") == 1
-    assert value(samples, "microstore_reservations_expired") == 1
+    assert value(samples, "microstore_orders_paid_today") == 1
+    assert value(samples, "microstore_reservations_expired_today") == 1
 
 
 def test_an_empty_shop_reports_zeros(staff_client):
@@ -265,7 +267,7 @@ def test_a_failing_database_read_still_answers_with_the_rest(staff_client, monke
     def broken(*args):
         raise DatabaseError("connection lost")
 
-    monkeypatch.setattr(metrics.BusinessCollector, "_outbox", broken)
+    monkeypatch.setattr(figures, "outbox", broken)
     catalog_service().get_products(())
 
     with caplog.at_level(logging.ERROR, logger="microstore.metrics"):
