@@ -10,12 +10,15 @@ exception) while counting the call by outcome (``ok``, the `ContractError` code,
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from contracts.kernel.errors import ContractError
 from microstore import context, metrics
+
+logger = logging.getLogger(__name__)
 
 
 class InstrumentedService:
@@ -53,7 +56,10 @@ def _measured(service: str, method: str, target: object) -> Callable[..., Any]:
             outcome = "ok"
             return result
         finally:
-            metrics.observe_contract_call(service, method, outcome, time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            metrics.observe_contract_call(service, method, outcome, elapsed)
+            if logger.isEnabledFor(logging.DEBUG):  # the record carries contract_call
+                logger.debug("%s.%s %s in %.1f ms", service, method, outcome, elapsed * 1000)
             context.contract_call.reset(token)
 
     return call

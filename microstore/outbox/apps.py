@@ -6,3 +6,8 @@ class OutboxConfig(AppConfig):
     label = "outbox"
     verbose_name = "Outbox and schedule"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from microstore.outbox import tracing
+
+        tracing.connect()
