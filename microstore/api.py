@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import asdict
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -10,12 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contracts.kernel.registry import registry
-from contracts.kernel.service import Service
+from microstore.ops import probes
 
 
 class ServiceListView(APIView):
-    """Every service with its binding and the answer to its health probe (staff only)."""
+    """Every service: binding, version and a fresh answer to its health probe (staff only)."""
 
     permission_classes = (permissions.IsAdminUser,)
 
@@ -28,21 +27,11 @@ class ServiceListView(APIView):
                 "version": serializers.CharField(),
                 "ok": serializers.BooleanField(),
                 "detail": serializers.CharField(),
+                "checked_at": serializers.DateTimeField(),
+                "seconds": serializers.FloatField(),
             },
             many=True,
         )
     )
     def get(self, request: Request) -> Response:
-        rows = []
-        for name, binding in registry.bindings().items():
-            health = cast(Service, registry.resolve(name)).health()
-            rows.append(
-                {
-                    "service": name,
-                    "binding": binding.kind,
-                    "version": health.version,
-                    "ok": health.ok,
-                    "detail": health.detail,
-                }
-            )
-        return Response(rows)
+        return Response([asdict(probe) for probe in probes.services()])

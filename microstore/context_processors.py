@@ -21,7 +21,8 @@ ASSETS = {
     "htmx_js": "django_htmx/htmx-2.min.js",  # served by django-htmx's static files, no CDN
 }
 LINKS = ("catalog:home", "catalog:product-list", "admin:index", "accounts:profile",
-         "account_login", "api-docs", "health", "set-theme", "orders:history")  # fmt: skip
+         "account_login", "api-docs", "health", "set-theme", "orders:history",
+         "ops:dashboard")  # fmt: skip
 
 
 @cache

@@ -27,6 +27,7 @@ from health_check.views import HealthCheckView
 
 from contracts.kernel.registry import registry
 from contracts.kernel.service import Service
+from microstore.ops import probes
 
 T = TypeVar("T")
 
@@ -55,10 +56,9 @@ class ServiceProbe(HealthCheck):  # type: ignore[misc]  # health_check ships no 
     service: str = "catalog"
 
     def run(self) -> None:
-        binding = registry.bindings()[self.service]
-        health = cast(Service, registry.resolve(self.service)).health()
-        if not health.ok:
-            raise ServiceUnavailable(f"{self.service} ({binding.kind}): {health.detail}")
+        result = probes.probe(self.service)  # remembered: the dashboard shows the last one
+        if not result.ok:
+            raise ServiceUnavailable(f"{self.service} ({result.binding}): {result.detail}")
 
 
 @dataclasses.dataclass

@@ -35,6 +35,7 @@ urlpatterns = [
     path("health/live", health.liveness, name="health-live"),
     path("health/ready", health.ReadinessView.as_view(checks=health.checks()), name="health-ready"),
     path("metrics", metrics.metrics_view, name="metrics"),
+    path("ops/", include("microstore.ops.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -2,7 +2,11 @@
 
 from django.db import connection
 
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_resend
+from contracts.kernel.errors import InvalidRequest
 from contracts.kernel.service import ServiceHealth, probe
+from contracts.notifications.dto import FailedNotificationDTO
 from contracts.notifications.service import SERVICE, VERSION
 
 
@@ -11,3 +15,26 @@ class NotificationsFacade:
 
     def health(self) -> ServiceHealth:
         return probe(SERVICE, VERSION, connection.ensure_connection)
+
+    def recent_failures(self, limit: int = 10) -> tuple[FailedNotificationDTO, ...]:
+        if not 1 <= limit <= 100:
+            raise InvalidRequest("limit must be from 1 to 100", details={"limit": limit})
+        rows = Notification.objects.filter(status=Notification.Status.FAILED).order_by(
+            "-created_at", "-pk"
+        )[:limit]
+        return tuple(
+            FailedNotificationDTO(
+                id=row.pk,
+                kind=row.kind,
+                subject=row.subject,
+                recipient=row.recipient,
+                order_number=row.order_number,
+                attempts=row.attempts,
+                last_error=row.last_error,
+                created_at=row.created_at,
+            )
+            for row in rows
+        )
+
+    def resend(self, notification_ids: tuple[int, ...]) -> int:
+        return notification_resend(notification_ids)

@@ -23,3 +23,11 @@ def shot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def csp_violations(page) -> list[str]:
+    """Console messages about Content Security Policy violations on `page` (should stay empty)."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(m.text) if "Content Security" in m.text else None)
+    return found

@@ -23,13 +23,6 @@ SCHEMES = ["light", "dark"]
 PICTURES = "cart-browser"
 
 
-@pytest.fixture
-def csp_violations(page) -> list[str]:
-    found: list[str] = []
-    page.on("console", lambda m: found.append(m.text) if "Content Security" in m.text else None)
-    return found
-
-
 def picture(name: str, colour: tuple[int, int, int]) -> str:
     """A small product picture under MEDIA_ROOT (removed by the `shop` fixture)."""
     folder = Path(settings.MEDIA_ROOT) / PICTURES

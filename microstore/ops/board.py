@@ -1,0 +1,93 @@
+"""Everything the ops dashboard shows, gathered in one place (the view only renders it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from contracts.kernel.money import Money
+from contracts.notifications.service import notifications_service
+from microstore.ops import figures, probes, readings
+from microstore.ops.charts import Chart, line_chart
+from microstore.ops.models import ErrorRecord
+from microstore.ops.readings import Stats
+from microstore.outbox.models import Delivery
+from microstore.templatetags.ops import ms
+
+CHART_MINUTES = 60
+RATE_MINUTES = 5  # calls/min, latency and error rate of the services table
+PROBE_MAX_AGE = 30.0  # seconds: older probes are taken again when the board is drawn
+# A refused reservation is the catalog saying "not enough stock": an oversell prevented.
+OVERSELL_SERIES = "catalog.reserve_stock"
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    probe: probes.Probe
+    stats: Stats
+
+    @property
+    def calls_per_minute(self) -> float:
+        return self.stats.calls / RATE_MINUTES
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _millis(value: float) -> str:
+    return ms(value / 1000)
+
+
+def charts(now: datetime) -> list[Chart]:
+    """The last CHART_MINUTES complete minutes (the current one is still being written)."""
+    http = readings.per_minute(readings.HTTP, CHART_MINUTES, now - timedelta(minutes=1))
+    start = http[0][0]
+    orders = figures.orders_per_minute(start)
+    return [
+        line_chart("Requests per minute", [s.calls for _, s in http], _count, CHART_MINUTES),
+        line_chart("Latency p95", [_ms(s.p95) for _, s in http], _millis, CHART_MINUTES),
+        line_chart(
+            "Orders per minute",
+            [orders.get(minute, 0) for minute, _ in http],
+            _count,
+            CHART_MINUTES,
+        ),
+    ]
+
+
+def board(now: datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    stats = readings.by_service(RATE_MINUTES, now)
+    services = [
+        ServiceRow(probe, stats.get(probe.service, Stats()))
+        for probe in probes.services(max_age=PROBE_MAX_AGE)
+    ]
+    since = figures.midnight(now)
+    return {
+        "now": now,
+        "services": services,
+        "unhealthy": [row.probe.service for row in services if not row.probe.ok],
+        "charts": charts(now),
+        "today": (today := figures.today(now)),
+        "revenue": today.revenue or (Money.zero(settings.CATALOG_CURRENCY),),
+        "oversell_refused": readings.total([OVERSELL_SERIES], since).refused,
+        "outbox": figures.outbox(now),
+        "dead": list(
+            Delivery.objects.filter(status=Delivery.Status.DEAD)
+            .select_related("event")
+            .order_by("-updated_at")[:10]
+        ),
+        "failed_notifications": notifications_service().recent_failures(10),
+        "errors": list(ErrorRecord.objects.all()[:10]),
+        "rate_minutes": RATE_MINUTES,
+        "chart_minutes": CHART_MINUTES,
+    }

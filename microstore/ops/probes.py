@@ -1,0 +1,75 @@
+"""The service registry as ops see it: every service, its binding, and its last probe.
+
+A probe asks the bound service for its `health()` and is remembered in the cache (shared by
+every process when the cache is Redis), so the health page, the services API and the dashboard
+show the same last result and when it was taken.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import cast
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from contracts.kernel.registry import registry
+from contracts.kernel.service import Service, ServiceHealth
+
+_KEY = "ops:probe:{}"
+_KEEP = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One service's entry: binding, version and the last answer to its health probe."""
+
+    service: str
+    binding: str
+    version: str
+    ok: bool
+    detail: str
+    checked_at: datetime
+    seconds: float
+
+
+def probe(service: str) -> Probe:
+    """Probe `service` now and remember the answer."""
+    binding = registry.bindings()[service]
+    started = time.perf_counter()
+    try:
+        health = cast(Service, registry.resolve(service)).health()
+    except Exception as exc:  # health() must not raise; one that does is reported, not raised
+        health = ServiceHealth(service, "?", ok=False, detail=f"{type(exc).__name__}: {exc}")
+    result = Probe(
+        service=service,
+        binding=binding.kind,
+        version=health.version,
+        ok=health.ok,
+        detail=health.detail,
+        checked_at=timezone.now(),
+        seconds=time.perf_counter() - started,
+    )
+    cache.set(_KEY.format(service), asdict(result), _KEEP)
+    return result
+
+
+def last(service: str) -> Probe | None:
+    """The last remembered probe of `service`, if any."""
+    found = cache.get(_KEY.format(service))
+    return Probe(**found) if found else None
+
+
+def services(max_age: float | None = None) -> list[Probe]:
+    """Every bound service with its last probe; probed now when it has none or it is older than
+    `max_age` seconds (None: always probe now)."""
+    rows = []
+    now = timezone.now()
+    for name in registry.bindings():
+        known = None if max_age is None else last(name)
+        if known is None or (now - known.checked_at).total_seconds() > (max_age or 0):
+            known = probe(name)
+        rows.append(known)
+    return rows

@@ -1,0 +1,154 @@
+"""/ops/: staff only, every panel filled from real rows, HTMX partial, replay and resend."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from apps.notifications.models import Notification
+from contracts.kernel.errors import InvalidRequest
+from contracts.kernel.registry import registry
+from contracts.kernel.service import ServiceHealth
+from contracts.notifications.service import notifications_service
+from microstore.ops import probes
+from microstore.ops.recorder import recorder
+from microstore.outbox.models import Delivery
+from tests.accounts.factories import UserFactory
+from tests.microstore.ops_data import history, order, trouble
+
+pytestmark = pytest.mark.django_db
+OPS = "/ops/"
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def busy_shop():
+    history()
+    order("MS-1", minutes_ago=2)
+    order("MS-2", "pending_payment", minutes_ago=3)
+    trouble()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(OPS)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/ops/")
+
+
+def test_shoppers_get_403_and_cannot_replay(client):
+    client.force_login(UserFactory())
+    assert client.get(OPS).status_code == 403
+    assert client.post("/ops/deliveries/replay/", {"id": 1}).status_code == 403
+
+
+def test_staff_see_every_panel(staff, busy_shop, django_assert_max_num_queries):
+    with django_assert_max_num_queries(26):  # the same with an hour of history or none
+        response = staff.get(OPS)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    html = response.content.decode()
+    assert 'hx-trigger="every 10s"' in html
+    for text in ("Orders placed", "€30.00", "Requests per minute", "Latency p95",
+                 "Orders per minute", "All services healthy", "notifications.on_order_paid",
+                 "SMTPServerDisconnected", "Your receipt for MS-1001",
+                 "webhook signature check failed twice"):  # fmt: skip
+        assert text in html, text
+    assert html.count('<svg viewBox="0 0 300 80"') == 3
+    assert html.count('<span class="pill pill-ok">OK</span>') == 6
+
+
+def test_the_services_table_rates_calls_from_the_samples(staff):
+    for _ in range(9):
+        recorder.observe("catalog.reserve_stock", 0.004)
+    recorder.observe("catalog.reserve_stock", 0.2, "refused")
+    recorder.observe("catalog.get_products", 0.01, "failed")
+    recorder.flush()
+
+    rows = staff.get(OPS).context["services"]
+    catalog = next(row for row in rows if row.probe.service == "catalog")
+    assert catalog.stats.calls == 11
+    assert catalog.calls_per_minute == pytest.approx(11 / 5)
+    assert catalog.stats.error_rate == pytest.approx(1 / 11)
+    assert catalog.stats.p50 < 0.005 < catalog.stats.p95
+    assert staff.get(OPS).context["oversell_refused"] == 1
+
+
+class Sick:
+    def health(self):
+        return ServiceHealth("payments", "1.0", ok=False, detail="gateway: stripe unreachable")
+
+
+def test_an_unhealthy_service_is_named_at_the_top(staff):
+    with registry.override("payments", Sick()):
+        html = staff.get(OPS).content.decode()
+    assert "Needs attention: payments" in html
+    assert "gateway: stripe unreachable" in html
+    assert probes.last("payments").ok is False  # remembered for /health/ and the API
+
+
+def test_htmx_polls_get_only_the_board(staff, busy_shop):
+    response = staff.get(OPS, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="ops-board"')
+    assert "<html" not in html
+
+
+def test_replay_by_htmx_answers_the_refreshed_board(staff, busy_shop, drain_tasks):
+    dead = Delivery.objects.get(status="dead")
+
+    response = staff.post(
+        "/ops/deliveries/replay/", {"id": dead.pk}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 dead deliveries queued again." in html
+    assert "No dead deliveries." in html
+    dead.refresh_from_db()
+    assert (dead.status, dead.attempts) == ("pending", 0)
+
+
+def test_resend_without_javascript_redirects_back(staff, busy_shop):
+    failed = Notification.objects.get(status="failed")
+    response = staff.post("/ops/notifications/resend/", {"id": failed.pk})
+    assert response.status_code == 302
+    assert response["Location"] == OPS
+    failed.refresh_from_db()
+    assert failed.status == "pending"
+
+
+@pytest.mark.parametrize("ids", [[], ["abc"], ["999999"], ["-1"]])
+def test_bad_or_unknown_ids_queue_nothing_and_change_nothing(staff, busy_shop, ids):
+    response = staff.post("/ops/deliveries/replay/", {"id": ids}, follow=True)
+    assert response.status_code == 200
+    assert "0 dead deliveries queued again." in response.content.decode()
+    assert Delivery.objects.get().status == "dead"
+
+
+def test_replay_needs_the_change_permission(client, busy_shop):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    client.force_login(viewer)
+    assert client.get(OPS).status_code == 200
+    dead = Delivery.objects.get()
+    assert client.post("/ops/deliveries/replay/", {"id": dead.pk}).status_code == 403
+    assert client.post("/ops/notifications/resend/", {"id": 1}).status_code == 403
+    dead.refresh_from_db()
+    assert dead.status == "dead"
+
+
+def test_actions_refuse_get(staff):
+    assert staff.get("/ops/deliveries/replay/").status_code == 405
+
+
+def test_recent_failures_through_the_contract(busy_shop):
+    [failed] = notifications_service().recent_failures(5)
+    assert (failed.kind, failed.order_number, failed.attempts) == ("order_paid", "MS-1001", 8)
+    with pytest.raises(InvalidRequest):
+        notifications_service().recent_failures(0)
