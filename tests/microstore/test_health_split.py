@@ -75,3 +75,26 @@ def test_health_page_for_people_is_unchanged(client):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_broken_database_url_turns_readiness_red_naming_it(client, monkeypatch):
+    from django.db import connection, connections
+
+    # The checks run in threads that open their own connections from these settings; the
+    # test's own connection is already open and stays so.
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        monkeypatch.setitem(connections.settings["default"], "PORT", closed_port())
+        cause = "connection failed"  # health_check words it so; the log has the rest
+    else:
+        monkeypatch.setitem(connections.settings["default"], "NAME", "/nonexistent/shop.sqlite3")
+        cause = "unable to open database file"
+
+    ready = client.get("/health/ready")
+    live = client.get("/health/live")
+
+    assert ready.status_code == 500
+    database = ready.json()["Database(alias='default')"]
+    assert database.startswith("Unavailable") or database.startswith("Unexpected")
+    assert cause in database
+    assert live.status_code == 200
