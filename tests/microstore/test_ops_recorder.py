@@ -18,6 +18,7 @@ from microstore.ops import tasks
 from microstore.ops.models import BUCKETS, ErrorRecord, Sample
 from microstore.ops.readings import Stats, quantile
 from microstore.ops.recorder import Recorder, recorder
+from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,19 @@ def test_prune_keeps_two_days_of_samples_and_the_newest_errors(monkeypatch):
 
     assert Sample.objects.count() == 1
     assert sorted(ErrorRecord.objects.values_list("message", flat=True)) == ["1", "2", "3"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processes_flushing_the_same_minute_at_once_lose_nothing(postgres_only):
+    series = [f"catalog.m{i}" for i in range(8)]
+
+    def flush(n: int) -> None:
+        mine = Recorder()  # one per "process"
+        for name in series[n % 3 :] + series[: n % 3]:  # each in its own order
+            mine.observe(name, 0.01)
+        assert mine.flush() == len(series)
+
+    outcomes = race(12, flush)
+
+    assert outcomes == {"ok": 12}
+    assert set(Sample.objects.values_list("series", "calls")) == {(s, 12) for s in series}
