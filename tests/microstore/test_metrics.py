@@ -19,7 +19,6 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from apps.catalog.models import Reservation
-from apps.orders.models import Order
 from apps.payments.models import Payment
 from contracts.catalog.dto import StockLine
 from contracts.catalog.errors import OutOfStock, ProductNotFound
@@ -34,6 +33,7 @@ from microstore.outbox.models import Delivery, OutboxEvent
 from microstore.outbox.tasks import requeue_stale_deliveries
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
+from tests.microstore.ops_data import order
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,26 +196,8 @@ def test_the_collector_reads_outbox_tasks_orders_payments_and_reservations(staff
     Delivery.objects.create(event=event, subscriber="tests.b", attempts=3)
     Delivery.objects.create(event=event, subscriber="tests.c", status="dead", attempts=8)
     requeue_stale_deliveries.enqueue()
-    for number, status, total in [("MS-1", "paid", "30.00"), ("MS-2", "pending_payment", "5")]:
-        Order.objects.create(
-            number=number,
-            customer_id=1,
-            email="ada@example.com",
-            status=status,
-            currency="EUR",
-            subtotal=Decimal(total),
-            shipping=Decimal(0),
-            total=Decimal(total),
-            ship_full_name="Ada",
-            ship_line1="1 Rue de Rivoli",
-            ship_city="Paris",
-            ship_postal_code="75001",
-            ship_country="FR",
-            reservation_ref=f"order:{number}",
-            reservation_expires_at=now,
-            idempotency_key=number,
-            request_fingerprint="x",
-        )
+    order("MS-1", "paid", "30.00")
+    order("MS-2", "pending_payment", "5")
     Payment.objects.create(
         payment_ref="pay-1",
         order_ref="MS-2",
