@@ -65,11 +65,10 @@ class Recorder:
 
     def maybe_flush(self) -> None:
         interval = settings.OPS_FLUSH_SECONDS
-        if not interval or connection.in_atomic_block:
-            return
-        if not self._errors and time.monotonic() - self._flushed_at < interval:
-            return
-        self.flush()
+        if not interval or (not self._errors and time.monotonic() - self._flushed_at < interval):
+            return  # the common case: nothing to do, decided without touching the database
+        if not connection.in_atomic_block:
+            self.flush()
 
     def flush(self) -> int:
         """Write what has gathered; returns the number of rows written (0 on failure)."""
