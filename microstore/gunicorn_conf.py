@@ -52,4 +52,4 @@ def worker_exit(server: Any, worker: Any) -> None:
     if apps.ready:
         from microstore.ops.recorder import recorder
 
-        recorder.flush()
+        recorder.stop()

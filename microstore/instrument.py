@@ -19,6 +19,8 @@ from contracts.kernel.errors import ContractError
 from microstore import context, metrics
 
 logger = logging.getLogger(__name__)
+# Health probes are ops asking, not the shop working: they would inflate the call rates.
+UNMEASURED = frozenset({"health"})
 
 
 class InstrumentedService:
@@ -30,7 +32,7 @@ class InstrumentedService:
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._target, name)
-        if name.startswith("_") or not callable(attribute):
+        if name.startswith("_") or name in UNMEASURED or not callable(attribute):
             return attribute
         call = _measured(self._service, name, self._target)
         self.__dict__[name] = call  # later lookups skip __getattr__

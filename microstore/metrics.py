@@ -38,6 +38,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from microstore.ops import figures
+from microstore.ops.readings import REFUSAL
 from microstore.ops.recorder import Outcome, recorder
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ def observe_contract_call(service: str, method: str, outcome: str, seconds: floa
     CONTRACT_SECONDS.labels(service, method).observe(seconds)
     kind: Outcome = "ok" if outcome == "ok" else "failed" if outcome == "exception" else "refused"
     recorder.observe(f"{service}.{method}", seconds, kind)
+    if kind == "refused":  # which refusal, for the dashboard (e.g. oversells prevented)
+        recorder.observe(f"{service}.{method}{REFUSAL}{outcome}", seconds, kind)
 
 
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:

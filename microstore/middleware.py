@@ -8,7 +8,6 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from microstore import context, metrics
-from microstore.ops.recorder import recorder
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Anything else is counted as "other": a label must not take values from the caller.
@@ -40,7 +39,6 @@ class MetricsMiddleware:
             method = request.method if request.method in HTTP_METHODS else None
             elapsed = time.perf_counter() - started
             metrics.observe_request(route_of(request), method or "other", status, elapsed)
-            recorder.maybe_flush()
 
 
 class RequestIdMiddleware:

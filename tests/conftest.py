@@ -26,13 +26,19 @@ def _fresh_cache() -> Iterator[None]:
     clear_local()
 
 
-@pytest.fixture(autouse=True)
-def _quiet_recorder(settings: Any) -> Iterator[None]:
-    """The ops recorder never writes on its own in tests (query counts stay exact); tests of
-    the dashboard call `recorder.flush()` when they want the samples in the database."""
+@pytest.fixture(scope="session", autouse=True)
+def _no_recorder_thread() -> None:
+    """The ops recorder never writes on its own in tests (query counts stay exact, nothing
+    writes from another thread); tests call `recorder.flush()` when they want the rows."""
     from microstore.ops.recorder import recorder
 
-    settings.OPS_FLUSH_SECONDS = 0
+    recorder.background = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_recorder() -> Iterator[None]:
+    from microstore.ops.recorder import recorder
+
     recorder.reset()
     yield
     recorder.reset()

@@ -1,6 +1,6 @@
 """The in-process implementation of `contracts.notifications`."""
 
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_resend
@@ -37,4 +37,5 @@ class NotificationsFacade:
         )
 
     def resend(self, notification_ids: tuple[int, ...]) -> int:
-        return notification_resend(notification_ids)
+        with transaction.atomic(durable=True):
+            return notification_resend(notification_ids)

@@ -21,8 +21,8 @@ from microstore.templatetags.ops import ms
 CHART_MINUTES = 60
 RATE_MINUTES = 5  # calls/min, latency and error rate of the services table
 PROBE_MAX_AGE = 30.0  # seconds: older probes are taken again when the board is drawn
-# A refused reservation is the catalog saying "not enough stock": an oversell prevented.
-OVERSELL_SERIES = "catalog.reserve_stock"
+# The catalog refusing a reservation for want of stock: an oversell prevented.
+OVERSELL_SERIES = f"catalog.reserve_stock{readings.REFUSAL}out_of_stock"
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,8 @@ class ServiceRow:
         return self.stats.calls / RATE_MINUTES
 
 
-def _ms(seconds: float | None) -> float | None:
-    return None if seconds is None else seconds * 1000
-
-
 def _count(value: float) -> str:
     return f"{value:,.0f}"
-
-
-def _millis(value: float) -> str:
-    return ms(value / 1000)
 
 
 def charts(now: datetime) -> list[Chart]:
@@ -54,7 +46,7 @@ def charts(now: datetime) -> list[Chart]:
     orders = figures.orders_per_minute(start)
     return [
         line_chart("Requests per minute", [s.calls for _, s in http], _count, CHART_MINUTES),
-        line_chart("Latency p95", [_ms(s.p95) for _, s in http], _millis, CHART_MINUTES),
+        line_chart("Latency p95", [s.p95 for _, s in http], ms, CHART_MINUTES),
         line_chart(
             "Orders per minute",
             [orders.get(minute, 0) for minute, _ in http],
@@ -66,7 +58,7 @@ def charts(now: datetime) -> list[Chart]:
 
 def board(now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
-    stats = readings.by_service(RATE_MINUTES, now)
+    stats = readings.by_service(RATE_MINUTES, now - timedelta(minutes=1))  # complete minutes
     services = [
         ServiceRow(probe, stats.get(probe.service, Stats()))
         for probe in probes.services(max_age=PROBE_MAX_AGE)
@@ -79,7 +71,7 @@ def board(now: datetime | None = None) -> dict[str, Any]:
         "charts": charts(now),
         "today": (today := figures.today(now)),
         "revenue": today.revenue or (Money.zero(settings.CATALOG_CURRENCY),),
-        "oversell_refused": readings.total([OVERSELL_SERIES], since).refused,
+        "oversell_refused": readings.total([OVERSELL_SERIES], since).calls,
         "outbox": figures.outbox(now),
         "dead": list(
             Delivery.objects.filter(status=Delivery.Status.DEAD)

@@ -24,6 +24,7 @@ class Chart:
     summary: str  # a sentence for screen readers
     width: int = WIDTH
     height: int = HEIGHT
+    top: int = TOP
 
 
 def line_chart(
@@ -42,7 +43,8 @@ def line_chart(
         if not run:
             return
         points = " L".join(f"{x:.1f},{y:.1f}" for x, y in run)
-        lines.append(f"M{points}")
+        # A lone minute (gaps either side) still shows: a dot drawn by the round line cap.
+        lines.append(f"M{points}" + (" h0.1" if len(run) == 1 else ""))
         areas.append(f"M{run[0][0]:.1f},{HEIGHT} L{points} L{run[-1][0]:.1f},{HEIGHT} Z")
         run.clear()
 

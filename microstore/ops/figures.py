@@ -8,7 +8,7 @@ that moves out of process will answer these through its contract instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.apps import apps
@@ -76,7 +76,7 @@ def orders_per_minute(since: datetime) -> dict[datetime, int]:
     rows = (
         _model("orders.Order")
         ._default_manager.filter(placed_at__gte=since)
-        .annotate(minute=TruncMinute("placed_at"))
+        .annotate(minute=TruncMinute("placed_at", tzinfo=UTC))  # the samples' minutes
         .order_by()
         .values("minute")
         .annotate(n=Count("pk"))

@@ -7,6 +7,7 @@ show the same last result and when it was taken.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from django.utils import timezone
 from contracts.kernel.registry import registry
 from contracts.kernel.service import Service, ServiceHealth
 
+logger = logging.getLogger(__name__)
 _KEY = "ops:probe:{}"
 _KEEP = 24 * 3600
 
@@ -52,14 +54,19 @@ def probe(service: str) -> Probe:
         checked_at=timezone.now(),
         seconds=time.perf_counter() - started,
     )
-    cache.set(_KEY.format(service), asdict(result), _KEEP)
+    try:
+        cache.set(_KEY.format(service), asdict(result), _KEEP)
+    except Exception:  # the cache has its own health check; the probe's answer stands
+        logger.warning("ops: the probe of %s could not be remembered", service, exc_info=True)
     return result
 
 
 def last(service: str) -> Probe | None:
     """The last remembered probe of `service`, if any."""
-    found = cache.get(_KEY.format(service))
-    return Probe(**found) if found else None
+    try:
+        return Probe(**cache.get(_KEY.format(service)))
+    except Exception:  # none yet, the cache is away, or another version wrote it: probe again
+        return None
 
 
 def services(max_age: float | None = None) -> list[Probe]:

@@ -13,6 +13,9 @@ from django.utils import timezone
 from microstore.ops.models import BUCKET_FIELDS, BUCKETS, Sample
 
 HTTP = "http"
+# "<service>.<method>!<code>": the refusals of one method by ContractError code, apart from the
+# method's own series (which counts them too).
+REFUSAL = "!"
 
 
 def quantile(buckets: Sequence[int], q: float) -> float | None:
@@ -112,8 +115,9 @@ def by_service(minutes: int, now: datetime | None = None) -> dict[str, Stats]:
     """Contract calls of the last `minutes` minutes, summed per service."""
     since = this_minute(now) - timedelta(minutes=minutes - 1)
     rows = (
-        Sample.objects.filter(minute__gte=since)
+        Sample.objects.filter(minute__gte=since, minute__lt=this_minute(now) + timedelta(minutes=1))
         .exclude(series=HTTP)
+        .exclude(series__contains=REFUSAL)
         .order_by()
         .values("series")
         .annotate(**_SUMS)

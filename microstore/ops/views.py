@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from contracts.notifications.service import notifications_service
 from microstore.ops.board import board
@@ -29,7 +30,10 @@ def staff_only(view: View) -> View:
     @wraps(view)
     def check(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            login = redirect_to_login(request.get_full_path())
+            if request.htmx:  # type: ignore[attr-defined]  # a poll after the session ended:
+                return HttpResponseClientRedirect(login["Location"])  # the whole page goes
+            return login
         if not (request.user.is_active and request.user.is_staff):
             raise PermissionDenied("the operations dashboard is for staff")
         return view(request, *args, **kwargs)
@@ -57,8 +61,13 @@ def _after_action(request: HttpRequest, text: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("ops:dashboard"))
 
 
+MAX_IDS = 100
+
+
 def _ids(request: HttpRequest) -> list[int]:
-    return [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    """The posted ids that are plain numbers (others are ignored), at most MAX_IDS."""
+    values = request.POST.getlist("id")[:MAX_IDS]
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
 
 
 @never_cache

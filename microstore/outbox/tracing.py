@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models.signals import pre_save
 from django.tasks.signals import task_finished, task_started
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from microstore import context
@@ -26,7 +27,15 @@ def _stamp(sender: object, instance: DBTaskResult[Any, Any], **kwargs: Any) -> N
         instance.args_kwargs.setdefault(KEY, rid)
 
 
+def _ours(sender: object) -> bool:
+    """The database backend's worker (the sender is its instance on start, its class on
+    finish); an immediate backend runs tasks inside the request, whose context must stay."""
+    return isinstance(sender, DatabaseBackend) or sender is DatabaseBackend
+
+
 def _adopt(sender: object, task_result: Any, **kwargs: Any) -> None:
+    if not _ours(sender):
+        return
     stored = DBTaskResult.objects.filter(pk=task_result.id).values_list("args_kwargs", flat=True)
     found = next(iter(stored), None)
     if isinstance(found, dict) and found.get(KEY):
@@ -34,7 +43,8 @@ def _adopt(sender: object, task_result: Any, **kwargs: Any) -> None:
 
 
 def _forget(sender: object, task_result: Any, **kwargs: Any) -> None:
-    context.clear()
+    if _ours(sender):
+        context.clear()
 
 
 def connect() -> None:

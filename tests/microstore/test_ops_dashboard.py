@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from unittest.mock import patch
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 
 from apps.notifications.models import Notification
 from contracts.kernel.errors import InvalidRequest
 from contracts.kernel.registry import registry
 from contracts.kernel.service import ServiceHealth
 from contracts.notifications.service import notifications_service
+from microstore import metrics
 from microstore.ops import probes
-from microstore.ops.recorder import recorder
+from microstore.ops.recorder import Recorder, recorder
 from microstore.outbox.models import Delivery
 from tests.accounts.factories import UserFactory
 from tests.microstore.ops_data import history, order, trouble
@@ -64,19 +69,29 @@ def test_staff_see_every_panel(staff, busy_shop, django_assert_max_num_queries):
 
 
 def test_the_services_table_rates_calls_from_the_samples(staff):
+    last_minute = Recorder(background=False, clock=lambda: time.time() - 60)
     for _ in range(9):
-        recorder.observe("catalog.reserve_stock", 0.004)
-    recorder.observe("catalog.reserve_stock", 0.2, "refused")
-    recorder.observe("catalog.get_products", 0.01, "failed")
-    recorder.flush()
+        metrics.observe_contract_call("catalog", "reserve_stock", "ok", 0.004)
+    metrics.observe_contract_call("catalog", "reserve_stock", "out_of_stock", 0.2)
+    metrics.observe_contract_call("catalog", "reserve_stock", "product_not_found", 0.002)
+    metrics.observe_contract_call("catalog", "get_products", "exception", 0.01)
+    recorder.flush()  # this minute's: not in the table until the minute is over
+    assert staff.get(OPS).context["services"][0].stats.calls == 0
+    with patch.object(metrics, "recorder", last_minute):
+        for _ in range(9):
+            metrics.observe_contract_call("catalog", "reserve_stock", "ok", 0.004)
+        metrics.observe_contract_call("catalog", "reserve_stock", "out_of_stock", 0.2)
+        metrics.observe_contract_call("catalog", "reserve_stock", "product_not_found", 0.002)
+        metrics.observe_contract_call("catalog", "get_products", "exception", 0.01)
+    last_minute.flush()
 
     rows = staff.get(OPS).context["services"]
     catalog = next(row for row in rows if row.probe.service == "catalog")
-    assert catalog.stats.calls == 11
-    assert catalog.calls_per_minute == pytest.approx(11 / 5)
-    assert catalog.stats.error_rate == pytest.approx(1 / 11)
+    assert (catalog.stats.calls, catalog.stats.refused, catalog.stats.failed) == (12, 2, 1)
+    assert catalog.calls_per_minute == pytest.approx(12 / 5)
+    assert catalog.stats.error_rate == pytest.approx(1 / 12)
     assert catalog.stats.p50 < 0.005 < catalog.stats.p95
-    assert staff.get(OPS).context["oversell_refused"] == 1
+    assert staff.get(OPS).context["oversell_refused"] == 2  # out_of_stock only, both minutes
 
 
 class Sick:
@@ -123,7 +138,7 @@ def test_resend_without_javascript_redirects_back(staff, busy_shop):
     assert failed.status == "pending"
 
 
-@pytest.mark.parametrize("ids", [[], ["abc"], ["999999"], ["-1"]])
+@pytest.mark.parametrize("ids", [[], ["abc"], ["999999"], ["-1"], ["²"], ["9" * 40]])
 def test_bad_or_unknown_ids_queue_nothing_and_change_nothing(staff, busy_shop, ids):
     response = staff.post("/ops/deliveries/replay/", {"id": ids}, follow=True)
     assert response.status_code == 200
@@ -152,3 +167,25 @@ def test_recent_failures_through_the_contract(busy_shop):
     assert (failed.kind, failed.order_number, failed.attempts) == ("order_paid", "MS-1001", 8)
     with pytest.raises(InvalidRequest):
         notifications_service().recent_failures(0)
+
+
+def test_an_empty_shop_costs_the_same_queries(staff, django_assert_max_num_queries):
+    with django_assert_max_num_queries(26):
+        response = staff.get(OPS)
+    assert "No dead deliveries." in response.content.decode()
+    assert "nothing recorded in the last 60 minutes" in response.content.decode()
+
+
+def test_a_poll_after_the_session_ended_reloads_the_page_to_sign_in(client):
+    response = client.get(OPS, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=/ops/")
+
+
+def test_actions_need_the_csrf_token(busy_shop):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory(is_staff=True, is_superuser=True))
+    dead = Delivery.objects.get()
+    assert browser.post("/ops/deliveries/replay/", {"id": dead.pk}).status_code == 403
+    dead.refresh_from_db()
+    assert dead.status == "dead"

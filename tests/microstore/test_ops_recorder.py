@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
+from django.db.models import Sum
 from django.utils import timezone
 
 from contracts.catalog.service import catalog_service
@@ -21,10 +23,22 @@ from microstore.ops.recorder import Recorder, recorder
 from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db
+NOON = 29_916_667 * 60.0  # a fixed clock at the start of a minute, whenever the test runs
+
+
+def quiet(clock: float = NOON) -> Recorder:
+    """A recorder like another process's, writing only when told to."""
+    return Recorder(background=False, clock=lambda: clock)
+
+
+def sums(series: str) -> dict[str, int]:
+    return Sample.objects.filter(series=series).aggregate(
+        calls=Sum("calls"), refused=Sum("refused"), failed=Sum("failed")
+    )
 
 
 def test_two_processes_add_up_in_the_same_minute():
-    web, worker = Recorder(), Recorder()
+    web, worker = quiet(), quiet(NOON + 30)
     web.observe("catalog.reserve_stock", 0.004)
     web.observe("catalog.reserve_stock", 0.3, "refused")
     worker.observe("catalog.reserve_stock", 12.0, "failed")
@@ -44,34 +58,51 @@ def test_requests_and_contract_calls_are_sampled(client):
     catalog_service().get_products(())
     recorder.flush()
 
-    http = Sample.objects.get(series="http")
-    assert (http.calls, http.refused, http.failed) == (2, 1, 0)
-    assert Sample.objects.get(series="catalog.get_products").calls >= 1
+    assert sums("http") == {"calls": 2, "refused": 1, "failed": 0}
+    assert sums("catalog.get_products")["calls"] >= 1
 
 
-def test_nothing_is_written_inside_a_transaction(settings):
-    settings.OPS_FLUSH_SECONDS = 1
+def test_a_health_probe_is_not_counted_as_a_call(client):
+    client.get("/health/ready")
+    recorder.flush()
+    assert not Sample.objects.filter(series__endswith=".health").exists()
+
+
+def test_recording_off_keeps_nothing(settings):
+    settings.OPS_FLUSH_SECONDS = 0
     recorder.observe("http", 0.01)
-    recorder.error({"logged_at": "2026-01-01T00:00:00Z", "level": "ERROR", "logger": "x",
-                    "message": "boom"})  # fmt: skip
-    with transaction.atomic():
-        recorder.maybe_flush()  # an error waits, but a rollback would lose it: not now
-    assert not Sample.objects.exists()
+    logging.getLogger("tests.ops").error("not kept")
+    assert recorder.flush() == 0
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_error_is_written_at_the_end_of_its_request(client, settings):
-    settings.OPS_FLUSH_SECONDS = 3600  # samples wait; an error does not
+def test_the_writer_thread_writes_soon_and_outside_any_request(settings):
+    settings.OPS_FLUSH_SECONDS = 1
+    mine = Recorder()  # with its thread
+    mine.observe("http", 0.01)
+    mine.error({"logged_at": timezone.now(), "level": "ERROR", "logger": "tests", "message": "x"})
+    try:
+        deadline = time.monotonic() + 10
+        while not (Sample.objects.exists() and ErrorRecord.objects.exists()):
+            assert time.monotonic() < deadline, "the writer thread wrote nothing in 10 s"
+            time.sleep(0.1)
+    finally:
+        mine.stop()
+    assert sums("http")["calls"] == 1
+
+
+def test_an_error_of_a_request_keeps_its_request(client, settings):
     settings.ROOT_URLCONF = "tests.microstore.problem_urls"
     client.raise_request_exception = False
 
     response = client.get("/api/v1/test/broken/", headers={"X-Request-ID": "trace-500"})
+    recorder.flush()
 
     assert response.status_code == 500
     error = ErrorRecord.objects.get(request_id="trace-500")
     assert error.route == "/api/v1/test/broken/"
     assert "RuntimeError: a bug" in error.exception
-    assert Sample.objects.get(series="http").failed == 1
+    assert sums("http")["failed"] == 1
 
 
 def test_a_failed_write_is_kept_for_the_next_flush(monkeypatch, caplog):
@@ -84,11 +115,31 @@ def test_a_failed_write_is_kept_for_the_next_flush(monkeypatch, caplog):
         patch.setattr(recorder_module, "_upsert", down)
         with caplog.at_level(logging.WARNING, logger="microstore.ops.recorder"):
             assert recorder.flush() == 0
-    assert "not written yet" in caplog.text
+    assert "not written (attempt 1)" in caplog.text
 
     assert recorder.flush() == 2
-    assert Sample.objects.get(series="http").calls == 1
+    assert sums("http")["calls"] == 1
     assert ErrorRecord.objects.get().message == "kept"
+
+
+def test_errors_the_database_refuses_twice_are_dropped_not_retried_forever(monkeypatch):
+    def refuse(rows):
+        raise DatabaseError("invalid byte sequence")
+
+    logging.getLogger("tests.ops").error("poison")
+    monkeypatch.setattr(recorder_module, "_upsert", refuse)
+    assert recorder.flush() == 0
+    assert recorder.flush() == 0
+    monkeypatch.undo()
+    recorder.observe("http", 0.01)
+    assert recorder.flush() == 1  # the samples, without the refused error
+    assert not ErrorRecord.objects.exists()
+
+
+def test_a_nul_character_in_a_logged_path_is_stored():
+    logging.getLogger("django.request").error("Internal Server Error: /p/%s/", "a\x00b")
+    assert recorder.flush() == 1
+    assert ErrorRecord.objects.get().message == "Internal Server Error: /p/a\ufffdb/"
 
 
 def test_errors_keep_their_request_context_and_traceback():
@@ -116,8 +167,9 @@ def test_last_errors_lists_the_newest_first_and_filters_by_request():
         logging.getLogger("apps.payments").error("gateway said no for %s", rid)
     context.clear()
 
+    recorder.flush()
     out = StringIO()
-    call_command("last_errors", stdout=out)  # flushes what this process holds
+    call_command("last_errors", stdout=out)
     lines = out.getvalue().splitlines()
     assert "gateway said no for req-2" in lines[0]
     assert "request=req-2" in lines[1]
@@ -177,7 +229,7 @@ def test_processes_flushing_the_same_minute_at_once_lose_nothing(postgres_only):
     series = [f"catalog.m{i}" for i in range(8)]
 
     def flush(n: int) -> None:
-        mine = Recorder()  # one per "process"
+        mine = quiet()  # one per "process"
         for name in series[n % 3 :] + series[: n % 3]:  # each in its own order
             mine.observe(name, 0.01)
         assert mine.flush() == len(series)

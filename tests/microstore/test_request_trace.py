@@ -7,6 +7,8 @@ import logging
 from decimal import Decimal
 
 import pytest
+from django.tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from contracts.orders.events import OrderPlaced
 from microstore import context
@@ -60,3 +62,24 @@ def test_the_request_id_follows_contract_calls_and_deliveries(
     during_delivery = contract_lines(caplog)
     assert during_delivery  # the subscribers call services too
     assert {r.request_id for r in during_delivery} == {TRACE}
+
+
+@task()
+def echo_request_id() -> str:
+    """A task that answers the request id it ran under."""
+    return context.request_id.get()
+
+
+def test_a_task_runs_under_the_request_id_that_enqueued_it_and_only_that_task(drain_tasks):
+    context.request_id.set("trace-task")
+    traced = echo_request_id.enqueue()
+    context.clear()
+    untraced = echo_request_id.enqueue()
+
+    drain_tasks()
+
+    assert DBTaskResult.objects.get(pk=traced.id).args_kwargs["request_id"] == "trace-task"
+    assert "request_id" not in DBTaskResult.objects.get(pk=untraced.id).args_kwargs
+    assert echo_request_id.get_result(traced.id).return_value == "trace-task"
+    assert echo_request_id.get_result(untraced.id).return_value == "-"
+    assert context.request_id.get() == "-"  # the worker forgets it after each task

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from microstore.ops.models import ErrorRecord
-from microstore.ops.recorder import recorder
 
 
 class Command(BaseCommand):
@@ -25,7 +24,6 @@ class Command(BaseCommand):
         limit = options["limit"]
         if not 1 <= limit <= 1000:
             raise CommandError("--limit must be from 1 to 1000", returncode=2)
-        recorder.flush()  # this process's own, if any
         rows = ErrorRecord.objects.all()
         if options["request_id"]:
             rows = rows.filter(request_id=options["request_id"])

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
 
-from microstore.ops.recorder import recorder
 from microstore.outbox import schedule
 
 logger = logging.getLogger(__name__)
@@ -51,6 +50,5 @@ class Command(BaseCommand):
             except DatabaseError:
                 logger.exception("the periodic schedule could not be checked")
             finally:
-                recorder.maybe_flush()  # also when no task ran: an idle worker's last minutes
                 close_old_connections()
             stop.wait(every)
