@@ -25,8 +25,7 @@ class CartFacade:
         return selectors.cart_dto(cart)
 
     def get_customer_cart(self, customer_id: int) -> CartDTO:
-        cart = selectors.cart_for(selectors.Owner(customer_id=customer_id))
-        return selectors.cart_dto(cart, customer_id=customer_id)
+        return selectors.owner_cart_dto(selectors.Owner(customer_id=customer_id))
 
     def clear_cart(self, cart_id: str, reason: str) -> None:
         pk = selectors.parse_cart_id(cart_id)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from apps.cart.models import MAX_QUANTITY
+from contracts.catalog.dto import ProductDTO
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class LineChange:
     available: int
     previous: int = 0  # what it held before
     created: bool = False
+    # The product as the catalog had it for this change: pricing the cart just after reuses it.
+    product: ProductDTO | None = field(default=None, compare=False, repr=False)
 
     @property
     def capped(self) -> bool:

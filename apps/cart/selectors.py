@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from apps.cart.models import Cart, CartLine
 from contracts.cart.dto import BLOCKING, CartDTO, CartLineDTO, LineFlag
@@ -38,10 +38,11 @@ class Owner:
 
 def cart_for(owner: Owner) -> Cart | None:
     """The owner's stored cart, or None (one query; none for an anonymous owner without one)."""
+    # Both lookups are unique: .order_by() spares the default ordering's cost.
     if owner.customer_id is not None:
-        return Cart.objects.filter(customer_id=owner.customer_id).first()
+        return Cart.objects.filter(customer_id=owner.customer_id).order_by().first()
     if owner.cart_id is not None:
-        return Cart.objects.filter(pk=owner.cart_id, customer_id__isnull=True).first()
+        return Cart.objects.filter(pk=owner.cart_id, customer_id__isnull=True).order_by().first()
     return None
 
 
@@ -62,11 +63,8 @@ def cart_by_id(cart_id: str) -> Cart | None:
 def item_count(owner: Owner) -> int:
     """How many items the owner's cart holds, as stored: one cheap query, none for an anonymous
     owner without a cart. (The priced cart may show fewer when stock ran short.)"""
-    if owner.customer_id is not None:
-        lines = CartLine.objects.filter(cart__customer_id=owner.customer_id)
-    elif owner.cart_id is not None:
-        lines = CartLine.objects.filter(cart_id=owner.cart_id, cart__customer_id__isnull=True)
-    else:
+    lines = owner_lines(owner)
+    if lines is None:
         return 0
     return int(lines.aggregate(total=Sum("quantity"))["total"] or 0)
 
@@ -79,12 +77,42 @@ def products_by_id(ids: Iterable[int]) -> dict[int, ProductDTO]:
     return {product.id: product for product in catalog_service().get_products(wanted)}
 
 
-def cart_dto(cart: Cart | None, *, customer_id: int | None = None) -> CartDTO:
-    """The cart priced now; an empty cart (id "") when nothing is stored yet."""
+def owner_lines(owner: Owner) -> QuerySet[CartLine] | None:
+    """The lines of the owner's cart (a query, not run yet); None for an anonymous owner without
+    a cart, who has no line to read."""
+    if owner.customer_id is not None:
+        return CartLine.objects.filter(cart__customer_id=owner.customer_id)
+    if owner.cart_id is not None:
+        return CartLine.objects.filter(cart_id=owner.cart_id, cart__customer_id__isnull=True)
+    return None
+
+
+def owner_cart_dto(owner: Owner, *, known: Iterable[ProductDTO] = ()) -> CartDTO:
+    """The owner's cart priced now, like `cart_dto(cart_for(owner))` for a query less: the lines
+    come with their cart (the cart alone is read only when it holds no line). Products in
+    `known` (just read from the catalog by the caller) are not asked for again."""
+    lines_of_owner = owner_lines(owner)
+    lines = [] if lines_of_owner is None else list(lines_of_owner.select_related("cart"))
+    cart = lines[0].cart if lines else cart_for(owner)
+    return cart_dto(cart, customer_id=owner.customer_id, lines=lines, known=known)
+
+
+def cart_dto(
+    cart: Cart | None,
+    *,
+    customer_id: int | None = None,
+    lines: list[CartLine] | None = None,
+    known: Iterable[ProductDTO] = (),
+) -> CartDTO:
+    """The cart priced now; an empty cart (id "") when nothing is stored yet. `lines` are the
+    cart's lines when the caller has read them; products in `known` are not asked for again."""
     if cart is None:
         return empty_cart(customer_id)
-    lines = list(cart.lines.all())
-    products = products_by_id(line.product_id for line in lines)
+    lines = list(cart.lines.all()) if lines is None else lines
+    products = {product.id: product for product in known}
+    products.update(
+        products_by_id(line.product_id for line in lines if line.product_id not in products)
+    )
     priced = [line_dto(line, products.get(line.product_id)) for line in lines]
     return summarize(str(cart.pk), cart.customer_id, priced)
 

@@ -6,10 +6,10 @@ prices and availability are the catalog's of the moment. A line never holds more
 available (nor more than 99): asking for more caps it, and the returned change says so.
 
 Concurrency: a line is read, then changed with a conditional UPDATE (`WHERE quantity = <what was
-read>`); a new line is inserted in a savepoint, and the unique (cart, product) constraint turns a
-racing insert into a retry. A request that lost a race retries holding the line's row lock, so
-racing clicks never lose each other's quantities and never fail for it (tested with 20 threads
-on PostgreSQL).
+read>`); a new line is inserted on its own (in a savepoint inside a transaction), and the unique
+(cart, product) constraint turns a racing insert into a retry. A request that lost a race
+retries holding the line's row lock, so racing clicks never lose each other's quantities and
+never fail for it (tested with 20 threads on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import logging
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from apps.cart.models import MAX_QUANTITY, Cart, CartLine
@@ -63,14 +64,35 @@ def _limit(product: ProductDTO) -> int:
     return min(product.available, MAX_QUANTITY)
 
 
-def cart_get_or_create(*, owner: Owner) -> tuple[Cart, bool]:
-    """The owner's cart, created when there is none yet (a customer has exactly one)."""
+def _cart_with_line(owner: Owner, product_id: int) -> tuple[Cart | None, CartLine | None]:
+    """The owner's stored cart and its line of the product, in one query (a LEFT JOIN on the
+    line, which the unique (cart, product) constraint makes at most one)."""
     if owner.customer_id is not None:
-        return Cart.objects.get_or_create(customer_id=owner.customer_id)
-    cart = cart_for(owner)
-    if cart is not None:
-        return cart, False
-    return Cart.objects.create(), True
+        carts = Cart.objects.filter(customer_id=owner.customer_id)
+    elif owner.cart_id is not None:
+        carts = Cart.objects.filter(pk=owner.cart_id, customer_id__isnull=True)
+    else:
+        return None, None
+    cart = (
+        carts.annotate(line=FilteredRelation("lines", condition=Q(lines__product_id=product_id)))
+        .select_related("line")  # type: ignore[misc]  # the stubs miss FilteredRelation
+        .order_by()
+        .first()
+    )
+    return cart, getattr(cart, "line", None)  # the attribute is set only when a line matched
+
+
+def _cart_create(*, owner: Owner) -> tuple[Cart, bool]:
+    """A new cart for the owner, who had none a moment ago, and whether it is private to this
+    request. Only a new anonymous cart is: a racing request of the same customer finds the
+    customer's new cart at once (or created it first) and may add the same line to it."""
+    if owner.customer_id is None:
+        return Cart.objects.create(), True  # nobody else can know this cart
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(customer_id=owner.customer_id), False
+    except IntegrityError:
+        return Cart.objects.get(customer_id=owner.customer_id), False
 
 
 def cart_add(*, owner: Owner, product_id: int, quantity: int = 1) -> LineChange:
@@ -80,33 +102,42 @@ def cart_add(*, owner: Owner, product_id: int, quantity: int = 1) -> LineChange:
     any of these nothing is stored, not even an empty cart."""
     _check_quantity(quantity, minimum=1)
     product = _for_sale(product_id)
-    cart, created = cart_get_or_create(owner=owner)
-    return _add_to_line(cart=cart, product=product, quantity=quantity, new_cart=created)
+    cart, line = _cart_with_line(owner, product.id)
+    created = False
+    if cart is None:
+        cart, created = _cart_create(owner=owner)
+    return _add_to_line(cart=cart, product=product, quantity=quantity, line=line, new_cart=created)
 
 
-def _add_to_line(*, cart: Cart, product: ProductDTO, quantity: int, new_cart: bool) -> LineChange:
-    # Optimistic first (no lock: the common case costs a read and a write). A request that lost
-    # a race tries again holding the line's row lock, so it cannot lose twice in a row.
-    change = _try_add(cart=cart, product=product, quantity=quantity, new_cart=new_cart)
+def _add_to_line(
+    *, cart: Cart, product: ProductDTO, quantity: int, line: CartLine | None, new_cart: bool
+) -> LineChange:
+    """Add to the product's line of `cart`, as `line` was just read (None: there was none).
+
+    Optimistic first (no lock: the common case costs the read already made and a write). A
+    request that lost a race tries again holding the line's row lock, so it cannot lose twice in
+    a row."""
+    change = _try_add(cart=cart, product=product, quantity=quantity, line=line, new_cart=new_cart)
     for _ in range(ATTEMPTS):
         if change is not None:
             return change
         with transaction.atomic():
-            change = _try_add(cart=cart, product=product, quantity=quantity, lock=True)
+            line = _line(cart, product.id, lock=True)
+            change = _try_add(cart=cart, product=product, quantity=quantity, line=line)
     raise Conflict("Your cart changed while we updated it: please try again.")
 
 
 def _try_add(
-    *, cart: Cart, product: ProductDTO, quantity: int, new_cart: bool = False, lock: bool = False
+    *, cart: Cart, product: ProductDTO, quantity: int, line: CartLine | None, new_cart: bool = False
 ) -> LineChange | None:
-    """One attempt at adding to the line; None when another request changed it meanwhile."""
-    line = None if new_cart else _line(cart, product.id, lock=lock)
+    """One attempt at adding to the line as read; None when another request changed it since."""
     current = line.quantity if line is not None else 0
     wanted = current + quantity
     holds = min(wanted, _limit(product))
     change = LineChange(
         cart_id=cart.pk, product_id=product.id, name=product.name, wanted=wanted,
         quantity=holds, available=product.available, previous=current, created=line is None,
+        product=product,
     )  # fmt: skip
     if line is None:
         # Nobody else knows a cart created by this very request: no race to guard against.
@@ -117,11 +148,12 @@ def _try_add(
 
 
 def _line(cart: Cart, product_id: int, *, lock: bool = False) -> CartLine | None:
-    lines = CartLine.objects.filter(cart=cart, product_id=product_id)
+    lines = CartLine.objects.filter(cart=cart, product_id=product_id).order_by()  # unique
     return (lines.select_for_update() if lock else lines).first()
 
 
 def _insert(*, cart: Cart, product: ProductDTO, quantity: int, race: bool) -> bool:
+    """Insert the line; False when a racing request inserted it first (only when `race`)."""
     line = CartLine(
         cart=cart,
         product_id=product.id,
@@ -129,13 +161,16 @@ def _insert(*, cart: Cart, product: ProductDTO, quantity: int, race: bool) -> bo
         added_price=product.price.amount,
         added_currency=product.price.currency,
     )
-    if not race:
-        line.save(force_insert=True)
-        return True
     try:
-        with transaction.atomic():
+        if race and transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint: the failed INSERT must not spoil the rest
+                line.save(force_insert=True)
+        else:
+            # On its own (autocommit) a failed INSERT leaves nothing behind to roll back.
             line.save(force_insert=True)
     except IntegrityError:
+        if not race:
+            raise
         return False  # another request added the product first: add to its line instead
     return True
 
@@ -161,8 +196,7 @@ def cart_set_quantity(*, owner: Owner, product_id: int, quantity: int) -> LineCh
     _check_quantity(quantity, minimum=0)
     if quantity == 0:
         return cart_remove(owner=owner, product_id=product_id)
-    cart = cart_for(owner) if 0 < product_id <= MAX_ID else None
-    line = _line(cart, product_id) if cart is not None else None
+    cart, line = _cart_with_line(owner, product_id) if 0 < product_id <= MAX_ID else (None, None)
     if cart is None or line is None:
         raise _not_in_cart(product_id)
     product = _for_sale(product_id)
@@ -177,7 +211,7 @@ def cart_set_quantity(*, owner: Owner, product_id: int, quantity: int) -> LineCh
         raise _not_in_cart(product_id)  # removed meanwhile
     return LineChange(
         cart_id=cart.pk, product_id=product_id, name=product.name, wanted=quantity,
-        quantity=holds, available=product.available, previous=line.quantity,
+        quantity=holds, available=product.available, previous=line.quantity, product=product,
     )  # fmt: skip
 
 
@@ -241,7 +275,10 @@ def cart_merge(*, cart_id: UUID, customer_id: int) -> MergeResult:
             cart, created = Cart.objects.get_or_create(customer_id=customer_id)
             for line, product in mergeable:
                 change = _add_to_line(
-                    cart=cart, product=product, quantity=line.quantity, new_cart=created
-                )
+                    # new_cart=False even when created: another request of the same customer
+                    # may add to the cart as soon as it exists.
+                    cart=cart, product=product, quantity=line.quantity, new_cart=False,
+                    line=None if created else _line(cart, product.id),
+                )  # fmt: skip
                 capped += change.capped
     return MergeResult(added=len(mergeable), capped=capped, dropped=len(lines) - len(mergeable))

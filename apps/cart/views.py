@@ -71,8 +71,7 @@ def _htmx(request: HttpRequest) -> bool:
 
 
 def _cart_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    owner = owner_of(request)
-    cart = selectors.cart_dto(selectors.cart_for(owner), customer_id=owner.customer_id)
+    cart = selectors.owner_cart_dto(owner_of(request))
     return {"cart": cart, "rows": _rows(cart), **extra}
 
 

@@ -103,6 +103,17 @@ def test_an_htmx_add_of_a_sold_out_product_says_so_and_stores_nothing(client, la
     assert (Cart.objects.count(), "cart_id" in client.session) == (0, False)
 
 
+def test_adding_from_a_product_page_that_lags_behind_the_stock_is_checked_live(client, lamp):
+    assert 'max="5"' in client.get("/p/brass-lamp/").content.decode()
+    Stock.objects.filter(pk=lamp.pk).update(reserved=5)  # held by checkouts: no cache bump
+    assert 'max="5"' in client.get("/p/brass-lamp/").content.decode()  # the page lags (seconds)
+
+    response = client.post("/cart/add/", {"product_id": lamp.pk}, headers=HTMX)
+
+    assert "Brass lamp is sold out." in response.content.decode()
+    assert not CartLine.objects.exists()
+
+
 def test_a_plain_add_of_an_inactive_product_goes_back_with_an_error(client, lamp):
     Product.objects.filter(pk=lamp.pk).update(is_active=False)
 

@@ -49,8 +49,22 @@ def test_get_customer_cart_returns_their_cart(lamp):
     assert cart.item_count == 1
 
 
+def test_get_customer_cart_reads_the_lines_with_their_cart_in_one_query(
+    lamp, mug, django_assert_num_queries
+):
+    services.cart_add(owner=Owner(customer_id=7), product_id=lamp.pk)
+    services.cart_add(owner=Owner(customer_id=7), product_id=mug.pk, quantity=2)
+
+    with django_assert_num_queries(2):  # the lines with their cart, the catalog's products
+        cart = cart_service().get_customer_cart(7)
+
+    assert (cart.id, cart.item_count) == (str(Cart.objects.get(customer_id=7).pk), 3)
+    assert [line.product_id for line in cart.lines] == [lamp.pk, mug.pk]
+
+
 def test_get_customer_cart_without_a_cart_is_empty_and_stores_nothing(django_assert_num_queries):
-    with django_assert_num_queries(1):
+    # The lines with their cart (none), then the cart alone: a cart with lines costs one query.
+    with django_assert_num_queries(2):
         cart = cart_service().get_customer_cart(7)
 
     assert (cart.id, cart.customer_id, cart.lines, cart.checkout_ready) == ("", 7, (), False)

@@ -243,34 +243,39 @@ def test_an_anonymous_owner_never_reaches_a_customers_cart(lamp):
 def test_a_line_with_a_racing_insert_adds_up_instead_of_failing(lamp, monkeypatch):
     owner = Owner(customer_id=7)
     services.cart_add(owner=owner, product_id=lamp.pk, quantity=1)
-    real_line = services._line
-    calls = []
+    real_first_read, real_line = services._cart_with_line, services._line
+    retries = []
 
-    def stale_first_read(cart, product_id, **kwargs):
-        calls.append(kwargs)
-        return None if len(calls) == 1 else real_line(cart, product_id, **kwargs)
+    def stale_first_read(owner, product_id):
+        cart, _ = real_first_read(owner, product_id)
+        return cart, None  # read before the racing request inserted the line
 
-    monkeypatch.setattr(services, "_line", stale_first_read)
+    def retry_read(cart, product_id, **kwargs):
+        retries.append(kwargs)
+        return real_line(cart, product_id, **kwargs)
+
+    monkeypatch.setattr(services, "_cart_with_line", stale_first_read)
+    monkeypatch.setattr(services, "_line", retry_read)
 
     change = services.cart_add(owner=owner, product_id=lamp.pk, quantity=2)
 
     assert (change.previous, change.quantity) == (1, 3)
-    assert calls == [{"lock": False}, {"lock": True}]  # the retry holds the row lock
+    assert retries == [{"lock": True}]  # the retry holds the row lock
     assert stored(customer_id=7) == [(lamp.pk, 3)]
 
 
 def test_an_update_that_lost_a_race_is_retried_on_fresh_data(lamp, monkeypatch):
     owner = Owner(customer_id=7)
     services.cart_add(owner=owner, product_id=lamp.pk, quantity=1)
-    real_line = services._line
+    real_first_read = services._cart_with_line
 
-    def someone_else_adds_first(cart, product_id, **kwargs):
-        line = real_line(cart, product_id, **kwargs)
-        if line.quantity == 1:  # read 1, then another request makes it 2 before our update
-            CartLine.objects.filter(pk=line.pk).update(quantity=2)
-        return line
+    def someone_else_adds_first(owner, product_id):
+        cart, line = real_first_read(owner, product_id)
+        # read 1, then another request makes it 2 before our update
+        CartLine.objects.filter(pk=line.pk).update(quantity=2)
+        return cart, line
 
-    monkeypatch.setattr(services, "_line", someone_else_adds_first)
+    monkeypatch.setattr(services, "_cart_with_line", someone_else_adds_first)
 
     change = services.cart_add(owner=owner, product_id=lamp.pk, quantity=1)
 

@@ -26,6 +26,7 @@ from apps.cart.api.serializers import (
 )
 from apps.cart.results import LineChange
 from apps.cart.session import owner_of, remember
+from contracts.catalog.dto import ProductDTO
 
 
 class CsrfUnlessToken(permissions.BasePermission):
@@ -61,16 +62,17 @@ class CartAPIView(APIView):
     # Anyone may have a cart (AllowAny also tells the schema that no credentials are needed).
     permission_classes = (permissions.AllowAny, CsrfUnlessToken)
 
-    def cart_data(self, request: Request) -> dict[str, Any]:
-        owner = owner_of(request)
-        cart = selectors.cart_dto(selectors.cart_for(owner), customer_id=owner.customer_id)
+    def cart_data(self, request: Request, *, known: tuple[ProductDTO, ...] = ()) -> dict[str, Any]:
+        cart = selectors.owner_cart_dto(owner_of(request), known=known)
         return dict(CartSerializer(cart).data)
 
     def change_data(self, request: Request, change: LineChange) -> dict[str, Any]:
         fields = ("product_id", "wanted", "quantity", "capped")
         summary = {name: getattr(change, name) for name in fields}
         summary["message"] = change.message()
-        return {"change": summary, "cart": self.cart_data(request)}
+        # The changed line's product was read from the catalog for the change a moment ago.
+        known = (change.product,) if change.product is not None else ()
+        return {"change": summary, "cart": self.cart_data(request, known=known)}
 
 
 class CartView(CartAPIView):
