@@ -3,8 +3,10 @@
 Any save or delete of a product, category, image or stock row bumps the version (signals: this
 is cache bookkeeping, not a domain flow, and it catches the admin's saves too). Reservations
 change stock with conditional UPDATEs that fire no signal, so cached fragments also expire
-after FRAGMENT_TTL seconds: list pages may show availability up to that old; the product page,
-the cart and the checkout always read it live.
+after FRAGMENT_TTL seconds: list pages may show availability up to that old. The product page
+shows it at most AVAILABILITY_SECONDS old (`cached_briefly`: kept by each process alone, so
+that bound holds); the cart and the checkout always read it live, so a shopper is never sold
+what the page promised but is gone.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from apps.catalog.models import Category, Product, ProductImage, Stock
 
 VERSION_KEY = "catalog:version"
 FRAGMENT_TTL = 15
+AVAILABILITY_SECONDS = 5
 T = TypeVar("T")
 
 
@@ -109,3 +112,16 @@ def connect() -> None:
     for model in (Product, Category, ProductImage, Stock):
         post_save.connect(bump, sender=model, dispatch_uid=f"catalog-cache-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"catalog-cache-del-{model.__name__}")
+
+
+def cached_briefly[T](name: str, build: Callable[[], T], *parts: str) -> T:
+    """The value kept by this process alone for AVAILABILITY_SECONDS, built on a miss.
+
+    Not shared: a copy taken from the shared cache could be older than its own lifetime, and the
+    point here is a bound on how old the value may be (a catalog bump still drops it)."""
+    full_key = key(name, *parts)
+    value = _recent.get(full_key)
+    if value is None:
+        value = build()
+        _recent.set(full_key, value, AVAILABILITY_SECONDS)
+    return value  # type: ignore[no-any-return]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from apps.catalog import selectors
@@ -29,13 +30,18 @@ def product_dto(product: Product) -> ProductDTO:
     )
 
 
-def reservation_dto(reservation: Reservation) -> ReservationDTO:
-    lines = reservation.lines.order_by("product_id").values_list("product_id", "quantity")
+def reservation_dto(
+    reservation: Reservation, held: Iterable[tuple[int, int]] | None = None
+) -> ReservationDTO:
+    """The reservation with its lines: `held` when the caller knows them (in product id order),
+    else read from the database."""
+    if held is None:
+        held = reservation.lines.order_by("product_id").values_list("product_id", "quantity")
     return ReservationDTO(
         reference=reservation.reference,
         status=ReservationStatus(reservation.status),
         expires_at=reservation.expires_at,
-        lines=tuple(StockLine(product_id=pid, quantity=qty) for pid, qty in lines),
+        lines=tuple(StockLine(product_id=pid, quantity=qty) for pid, qty in held),
     )
 
 
@@ -60,12 +66,13 @@ class CatalogFacade:
     def reserve_stock(
         self, lines: tuple[StockLine, ...], reference: str, ttl_seconds: int
     ) -> ReservationDTO:
+        wanted = stock.merge_lines((line.product_id, line.quantity) for line in lines)
         reservation = stock.stock_reserve(
-            lines=((line.product_id, line.quantity) for line in lines),
-            reference=reference,
-            ttl=timedelta(seconds=ttl_seconds),
+            lines=wanted.items(), reference=reference, ttl=timedelta(seconds=ttl_seconds)
         )
-        return reservation_dto(reservation)
+        # A reservation comes back only if it holds exactly `wanted` (a replay of the reference
+        # for other lines raises ReservationMismatch): no need to read its lines back.
+        return reservation_dto(reservation, wanted.items())
 
     def commit_reservation(self, reference: str) -> ReservationDTO:
         return reservation_dto(stock.stock_commit(reference=reference))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from apps.catalog import selectors
-from apps.catalog.cache import cached
+from apps.catalog.cache import cached, cached_briefly
 from apps.catalog.forms import ProductFilterForm
 from apps.catalog.models import Category
 
@@ -92,10 +93,39 @@ class Lazy[T]:
         return self._build()
 
 
+@dataclass(frozen=True)
+class ProductPage:
+    """What the product page shows the same to every visitor, rendered once (cached)."""
+
+    id: int
+    name: str
+    breadcrumbs: str
+    gallery: str
+    summary: str
+    description: str
+
+
+def _product_page(slug: str) -> ProductPage | str:
+    product = selectors.product_for_page(slug)
+    if product is None:
+        return MISSING
+
+    def part(name: str) -> str:
+        return render_to_string(f"catalog/product_detail.html#{name}", {"product": product})
+
+    return ProductPage(
+        id=product.pk, name=product.name, breadcrumbs=part("breadcrumbs"), gallery=part("gallery"),
+        summary=part("summary"), description=part("description"),
+    )  # fmt: skip
+
+
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The product (cached with its gallery) and its availability, read live: one query."""
-    product = cached("product", lambda: selectors.product_for_page(slug) or MISSING, slug)
-    if product == MISSING:
+    """The product page: what is the same for everyone is cached like the lists' pages, its
+    availability is at most AVAILABILITY_SECONDS old (apps.catalog.cache), and only the
+    add-to-cart form (with the visitor's CSRF token) is rendered per request. No query while
+    both are cached; adding to the cart checks the stock live whatever the page said."""
+    page = cached("product-page", lambda: _product_page(slug), slug)
+    if not isinstance(page, ProductPage):  # MISSING: unknown slugs are cached too
         raise Http404("No such product.")
-    product.available = selectors.available(product.pk)
-    return render(request, "catalog/product_detail.html", {"product": product})
+    available = cached_briefly("available", lambda: selectors.available(page.id), str(page.id))
+    return render(request, "catalog/product_detail.html", {"page": page, "available": available})

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
+from apps.catalog import cache
 from apps.catalog.models import Stock
 from tests.catalog.factories import CategoryFactory, ProductFactory
 
@@ -153,15 +156,36 @@ def test_unknown_and_inactive_products_are_404(client):
     assert retired.name not in response.content.decode()
 
 
-def test_the_product_page_reads_availability_live_in_one_query_when_cached(
-    client, django_assert_max_num_queries, django_assert_num_queries
+def test_a_cached_product_page_costs_no_query_and_its_availability_lags_at_most_seconds(
+    client, monkeypatch, django_assert_max_num_queries, django_assert_num_queries
 ):
     product = ProductFactory(stock=9)
     with django_assert_max_num_queries(3):
         client.get(product.get_absolute_url())
-    Stock.objects.filter(pk=product.pk).update(on_hand=2)  # a checkout, no cache bump
-    with django_assert_num_queries(1):
+    Stock.objects.filter(pk=product.pk).update(on_hand=2)  # a checkout: no signal, no cache bump
+
+    with django_assert_num_queries(0):
         content = client.get(product.get_absolute_url()).content.decode()
+    assert "In stock" in content  # as read a moment ago
+    later = time.monotonic() + cache.AVAILABILITY_SECONDS + 0.1
+    monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: later))
+    with django_assert_num_queries(1):  # the availability alone: the page is still cached
+        content = client.get(product.get_absolute_url()).content.decode()
+
+    assert "Only 2 left" in content
+
+
+def test_a_staff_change_to_a_product_shows_on_its_page_at_once(client):
+    product = ProductFactory(name="Skillet", price=Decimal("49.00"), stock=9)
+    client.get(product.get_absolute_url())
+
+    product.price = Decimal("39.00")
+    product.save()  # as the admin does
+    Stock.objects.filter(pk=product.pk).update(on_hand=2)
+    Stock.objects.get(pk=product.pk).save()  # the admin's stock change bumps the catalog too
+
+    content = client.get(product.get_absolute_url()).content.decode()
+    assert "€39.00" in content
     assert "Only 2 left" in content
 
 

@@ -3,6 +3,11 @@
 Every change to `Stock` is one conditional UPDATE (`reserved + n <= on_hand`), so two checkouts
 can never both take the last unit, whatever the isolation level. Rows are touched in product id
 order, so reservations of the same products in any order cannot deadlock.
+
+A reservation costs one transaction of 2 + lines statements: the reservation row (its unique
+reference makes a replay fail at once), one conditional UPDATE per line (which also requires the
+product to be for sale), the lines. Only when a line falls short are the products read, to say
+why (unknown, not for sale, or out of stock).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from apps.catalog.models import Product, Reservation, ReservationLine, Stock
@@ -39,7 +44,9 @@ class _Short(Exception):  # noqa: N818  # internal signal to roll back, never es
         self.wanted = wanted
 
 
-def _merge(lines: Iterable[tuple[int, int]]) -> dict[int, int]:
+def merge_lines(lines: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """(product id, quantity) pairs added up per product, in product id order: what a
+    reservation of `lines` holds. InvalidRequest for an empty list or a quantity below 1."""
     wanted: Counter[int] = Counter()
     for product_id, quantity in lines:
         if quantity < 1:
@@ -58,13 +65,12 @@ def stock_reserve(
         raise InvalidRequest("a reservation reference is 1 to 100 characters")
     if not timedelta(0) < ttl <= MAX_TTL:
         raise InvalidRequest(f"ttl must be between 1 second and {MAX_TTL}")
-    wanted = _merge(lines)
-    existing = Reservation.objects.filter(reference=reference).first()
-    if existing is not None:
-        return _same_or_mismatch(existing, wanted)
+    wanted = merge_lines(lines)
+    for_sale = Exists(Product.objects.filter(pk=OuterRef("product_id"), is_active=True))
     try:
         with transaction.atomic(durable=True):
-            _check_products(wanted)
+            # First: a reference already used (a replay, or a twin request that won the race)
+            # fails here on its unique constraint, before any stock is touched.
             reservation = Reservation.objects.create(
                 reference=reference, expires_at=timezone.now() + ttl
             )
@@ -72,7 +78,7 @@ def stock_reserve(
                 pid: qty
                 for pid, qty in wanted.items()
                 if not Stock.objects.filter(
-                    product_id=pid, on_hand__gte=F("reserved") + qty
+                    for_sale, product_id=pid, on_hand__gte=F("reserved") + qty
                 ).update(reserved=F("reserved") + qty)
             }
             if short:
@@ -82,9 +88,10 @@ def stock_reserve(
                 for pid, qty in wanted.items()
             )
     except _Short as short:
+        _check_products(wanted)  # unknown or not for sale: say so rather than "out of stock"
         raise _out_of_stock(short.wanted) from None
     except IntegrityError:
-        # The same reference won a race with us: answer as a replay would.
+        # The reference is taken: answer as a replay would.
         existing = Reservation.objects.filter(reference=reference).first()
         if existing is None:
             raise
