@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from apps.orders.models import Order
+from collections.abc import Iterable
+
+from apps.orders.models import Order, OrderLine
 from contracts.kernel.money import Money
 from contracts.orders.dto import OrderDTO, OrderLineDTO, OrderStatus, ShippingAddressDTO
 
 
-def order_dto(order: Order) -> OrderDTO:
+def order_dto(order: Order, lines: Iterable[OrderLine] | None = None) -> OrderDTO:
+    """The order as the contract's DTO; `lines` when the caller holds them (just written),
+    else they are read."""
     money = order.currency
     return OrderDTO(
         number=order.number,
@@ -23,7 +27,7 @@ def order_dto(order: Order) -> OrderDTO:
                 quantity=line.quantity,
                 line_total=Money(line.line_total, money),
             )  # fmt: skip
-            for line in order.lines.all()
+            for line in (order.lines.all() if lines is None else lines)
         ),
         subtotal=Money(order.subtotal, money),
         shipping=Money(order.shipping, money),

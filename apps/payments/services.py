@@ -70,7 +70,7 @@ def payment_start(
     key; a gateway error records nothing (retrying with the same key is safe)."""
     if amount.amount <= 0:
         raise PaymentRejected("a payment must be for more than nothing")
-    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+    existing = Payment.objects.filter(idempotency_key=idempotency_key).order_by().first()  # unique
     if existing is not None:
         return existing
     gateway = active_gateway()

@@ -67,6 +67,37 @@ def test_a_saved_address_of_the_customer_can_be_used_and_another_ones_cannot(
     assert ok.json()["shipping_address"]["city"] == "Lyon"
 
 
+def test_a_saved_address_other_than_the_default_ships_there(api, cart, shopper, mug):
+    AddressFactory(user=shopper, city="Lyon")  # the first one: the default
+    office = AddressFactory(user=shopper, city="Nantes")
+    cart.put(shopper.pk, mug.pk, 1)
+
+    response = post(api, {"address_id": office.pk})
+
+    assert response.json()["shipping_address"]["city"] == "Nantes"
+
+
+def test_adding_to_the_cart_and_placing_the_order_stay_within_their_query_budgets(
+    client, shopper, mug, django_assert_max_num_queries
+):
+    home = AddressFactory(user=shopper, city="Lyon")
+    client.force_login(shopper)
+    add = {"product_id": mug.pk, "quantity": 1}
+    client.post("/api/v1/cart/items/", add, content_type="application/json")
+    post(client, {"address_id": home.pk}, key="api-key-warmup")  # the cart exists, empty
+
+    # Every service real, as in bench.checkout_queries (which signs in by token: one query less).
+    # The session, the user, the product, the cart with its line, the new line (in a savepoint
+    # here: the test's transaction is around it), the lines for the answer.
+    with django_assert_max_num_queries(8):
+        added = client.post("/api/v1/cart/items/", add, content_type="application/json")
+    # The session and the user, then 29 statements for the order itself.
+    with django_assert_max_num_queries(31):
+        response = post(client, {"address_id": home.pk}, key="api-key-budget")
+
+    assert (added.status_code, response.status_code) == (201, 201), response.content
+
+
 @pytest.mark.parametrize(
     ("body", "key", "status", "code"),
     [

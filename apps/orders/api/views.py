@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +13,8 @@ from apps.orders import selectors
 from apps.orders.api.serializers import OrderSerializer, PlaceOrderSerializer
 from apps.orders.models import Order
 from apps.orders.services.actions import order_cancel
-from apps.orders.services.checkout import order_place
+from apps.orders.services.checkout import order_place_or_replay
+from contracts.accounts.dto import CustomerDTO
 from contracts.accounts.service import accounts_service
 from contracts.orders.dto import OrderStatus, ShippingAddressDTO
 from contracts.orders.errors import IllegalTransition
@@ -52,23 +53,30 @@ class OrderViewSet(
             )
         body = PlaceOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        replay = Order.objects.filter(customer_id=request.user.pk, idempotency_key=key).exists()
         person = accounts_service().get_customer(request.user.pk)
-        order = order_place(
+        order, replay = order_place_or_replay(
             customer=PaymentCustomer(customer_id=person.id, email=person.email, name=person.name),
-            address=self._address(request.user.pk, body.validated_data),
+            address=self._address(person, body.validated_data),
             idempotency_key=key,
         )
-        order = selectors.order_for_customer(request.user.pk, order.number)
+        # The order is the caller's (placed for them, or replayed by their own key): only its
+        # lines and timeline are left to read.
+        prefetch_related_objects([order], "lines", "timeline")
         headers = {"Idempotent-Replayed": "true"} if replay else {}
         return Response(
             OrderSerializer(order).data, status=status.HTTP_201_CREATED, headers=headers
         )
 
     @staticmethod
-    def _address(customer_id: int, data: dict[str, object]) -> ShippingAddressDTO:
+    def _address(person: CustomerDTO, data: dict[str, object]) -> ShippingAddressDTO:
         if "address_id" in data:
-            saved = accounts_service().get_address(customer_id, int(data["address_id"]))  # type: ignore[call-overload]
+            address_id = int(data["address_id"])  # type: ignore[call-overload]
+            default = person.default_address
+            saved = (
+                default  # already read with the customer: the usual choice costs no call
+                if default is not None and default.id == address_id
+                else accounts_service().get_address(person.id, address_id)
+            )
             return ShippingAddressDTO(
                 full_name=saved.full_name, line1=saved.line1, line2=saved.line2, city=saved.city,
                 postal_code=saved.postal_code, region=saved.region, country=saved.country,

@@ -103,6 +103,7 @@ def order_retry_payment(*, number: str, customer: PaymentCustomer) -> Order:
         order = locked(number)
         order.reservation_ref, order.reservation_expires_at = reference, held.expires_at
         order.save(update_fields=["reservation_ref", "reservation_expires_at"])
+        order.payment_attempts += 1  # a new attempt, a new payment key; saved by transition
         transition(order, S.PENDING_PAYMENT, actor=f"customer:{order.customer_id}",
                    reason="payment retried")  # fmt: skip
     payment_start(order, customer)

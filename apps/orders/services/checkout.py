@@ -15,6 +15,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import astuple
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -69,11 +70,21 @@ def order_place(
     *, customer: PaymentCustomer, address: ShippingAddressDTO, idempotency_key: str
 ) -> Order:
     """Check out the customer's cart to `address`. Idempotent on (customer, key)."""
+    order, _ = order_place_or_replay(
+        customer=customer, address=address, idempotency_key=idempotency_key
+    )
+    return order
+
+
+def order_place_or_replay(
+    *, customer: PaymentCustomer, address: ShippingAddressDTO, idempotency_key: str
+) -> tuple[Order, bool]:
+    """`order_place`, and whether the order was there before this call (a replayed key)."""
     if not 8 <= len(idempotency_key) <= 64:
         raise InvalidRequest("an idempotency key is 8 to 64 characters")
     existing = _replay(customer.customer_id, idempotency_key, address)
     if existing is not None:
-        return existing
+        return existing, True
     cart = cart_service().get_customer_cart(customer.customer_id)
     if not cart.checkout_ready:
         raise CartNotReady(_cart_problem(cart), details={"lines": len(cart.lines)})
@@ -90,19 +101,20 @@ def order_place(
         replay = _replay(customer.customer_id, idempotency_key, address)
         if replay is None:
             raise
-        return replay
+        return replay, True
     payment_start(order, customer)
     if order.state is OrderStatus.CANCELLED:
-        return order  # the shopper keeps the cart to try again
+        return order, False  # the shopper keeps the cart to try again
     try:
         cart_service().clear_cart(cart.id, f"order {order.number}")
     except ContractError:
         logger.warning("order %s placed but cart %s not cleared", order.number, cart.id)
-    return order
+    return order, False
 
 
 def _replay(customer_id: int, key: str, address: ShippingAddressDTO) -> Order | None:
-    order = Order.objects.filter(customer_id=customer_id, idempotency_key=key).first()
+    # Unique (customer, key): the model's default ordering would only cost compile time.
+    order = Order.objects.filter(customer_id=customer_id, idempotency_key=key).order_by().first()
     if order is not None and order.request_fingerprint != fingerprint(address):
         raise IdempotencyKeyReused("this idempotency key was used for another order request")
     return order
@@ -116,12 +128,14 @@ def _cart_problem(cart: CartDTO) -> str:
 
 def _create(
     customer: PaymentCustomer, address: ShippingAddressDTO, key: str, cart: CartDTO,
-    reference: str, expires_at: object,
+    reference: str, expires_at: datetime,
 ) -> Order:  # fmt: skip
     subtotal = cart.subtotal
     shipping = shipping_for(subtotal)
     total = subtotal + shipping
     with transaction.atomic(durable=True):
+        # The first payment attempt is counted here, as the order is created: payment_start
+        # comes next and needs no UPDATE of its own for it.
         order = Order.objects.create(
             number=new_number(), customer_id=customer.customer_id, email=customer.email,
             currency=total.currency, subtotal=subtotal.amount, shipping=shipping.amount,
@@ -130,9 +144,9 @@ def _create(
             ship_full_name=address.full_name, ship_line1=address.line1,
             ship_line2=address.line2, ship_city=address.city,
             ship_postal_code=address.postal_code, ship_region=address.region,
-            ship_country=address.country, ship_phone=address.phone,
+            ship_country=address.country, ship_phone=address.phone, payment_attempts=1,
         )  # fmt: skip
-        OrderLine.objects.bulk_create(
+        lines = OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
                 product_id=line.product_id,
@@ -148,14 +162,14 @@ def _create(
             order=order, to_status=OrderStatus.PENDING_PAYMENT.value,
             actor=f"customer:{customer.customer_id}", reason="order placed",
         )  # fmt: skip
-        publish(OrderPlaced(order=order_dto(order)))
+        publish(OrderPlaced(order=order_dto(order, lines)))
     return order
 
 
 def payment_start(order: Order, customer: PaymentCustomer) -> None:
-    """Open the payment; when that fails, cancel the order and give its stock back."""
-    Order.objects.filter(pk=order.pk).update(payment_attempts=order.payment_attempts + 1)
-    order.payment_attempts += 1
+    """Open the payment of the attempt `order.payment_attempts` (counted and saved by the
+    caller, so each attempt has its own key); when that fails, cancel the order and give its
+    stock back."""
     key = f"{order.number}:pay:{order.payment_attempts}"
     try:
         session = payments_service().start_payment(
