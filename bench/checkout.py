@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import resource
 import statistics
 import subprocess
 import sys
@@ -17,7 +18,18 @@ import urllib.request
 import uuid
 from datetime import UTC, datetime
 
-from bench.common import ROOT, bench_env, fresh_database, gunicorn, manage
+import psutil
+
+from bench.common import (
+    ROOT,
+    bench_env,
+    cpu_seconds,
+    cpu_used,
+    fresh_database,
+    gunicorn,
+    manage,
+    postgres_processes,
+)
 
 DATABASE = "microstore_bench_checkout"
 PORT = 8803
@@ -81,6 +93,11 @@ def _row(name: str, samples: list[float], seconds: float) -> str:
             f"{statistics.median(samples):.1f} | {cuts[98]:.1f} |")  # fmt: skip
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     fresh_database(DATABASE)
     env = bench_env(DATABASE)
@@ -92,21 +109,36 @@ def main() -> None:
         env={**env, "DJANGO_ALLOWED_HOSTS": "testserver"}, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1])  # fmt: skip
     with gunicorn(env, PORT, workers=4) as server:
-        until = time.time() + SECONDS
+        # Who used the CPU during the run: the shoppers (this process's children, counted when
+        # the pool has reaped them), gunicorn, PostgreSQL. All share the same cores.
+        client_before, web_before = _children_cpu(), server.cpu_seconds()
+        db_before = cpu_seconds(postgres_processes())
+        started = time.time()
+        until = started + SECONDS
         with multiprocessing.Pool(SHOPPERS) as pool:
             done = pool.map(_shopper, [(s, until) for s in shoppers])
+        elapsed = time.time() - started
+        client = _children_cpu() - client_before
+        web = cpu_used(web_before, server.cpu_seconds())
+        db = cpu_used(db_before, cpu_seconds(postgres_processes()))
         adds = [ms for a, _ in done for ms in a]
         orders = [ms for _, o in done for ms in o]
+    cores = psutil.cpu_count() or 1
     report = "\n".join([
         f"# Cart and checkout benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
         f"{SHOPPERS} shoppers, each its own process and account, loop for {SECONDS} s: add an item",
         "(POST /api/v1/cart/items/), place the order (POST /api/v1/orders/ with a fresh",
-        "Idempotency-Key). PostgreSQL, gunicorn 4 sync workers, DEBUG off, the instant payment",
-        "gateway, no task worker running. Reproduce: `.venv/bin/python -m bench.checkout`.", "",
+        "Idempotency-Key). PostgreSQL, gunicorn 4 sync workers, DEBUG off, full middleware, the",
+        "fake payment gateway, no task worker running. Every call is a new connection (gunicorn's",
+        "sync workers close it after the response). Everything runs on the same machine.",
+        "Reproduce: `.venv/bin/python -m bench.checkout`.", "",
         "| call | calls | per second | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|",
         _row("add to cart", adds, SECONDS), _row("place order", orders, SECONDS), "",
-        f"Queries per call (measured in-process): add to cart {queries['add']}, "
-        f"place order {queries['order']}.", "",
+        f"Queries per call (measured in-process): add to cart {queries['add']} (a new line; "
+        f"{queries['add_more']} to add more of a line), place order {queries['order']}.", "",
+        f"CPU time during the run ({elapsed:.0f} s on {cores} cores, {elapsed * cores:.0f} "
+        f"CPU-seconds): gunicorn {web:.1f} s, PostgreSQL {db:.1f} s, the shoppers {client:.1f} s.",
+        "",
         f"Peak resident memory of one gunicorn worker: {server.peak_worker_mb:.0f} MB.", "",
     ])  # fmt: skip
     (ROOT / "bench" / "results" / "checkout.md").write_text(report)

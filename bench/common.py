@@ -72,6 +72,38 @@ class Server:
             if sizes:
                 self.peak_worker_mb = max(self.peak_worker_mb, max(sizes) / 2**20)
 
+    def cpu_seconds(self) -> dict[int, float]:
+        """CPU time used so far by gunicorn (the master and its workers), by process id."""
+        master = psutil.Process(self.process.pid)
+        return cpu_seconds([master, *master.children()])
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> dict[int, float]:
+    """User + system CPU time of each of `processes` so far, by process id."""
+    used = {}
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        used[process.pid] = times.user + times.system
+    return used
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU time spent between two `cpu_seconds` readings; a process born meanwhile counts in
+    full (PostgreSQL starts a backend for each new connection)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def postgres_processes() -> list[psutil.Process]:
+    """Every PostgreSQL process on this machine (the server, its backends and helpers)."""
+    found = []
+    for process in psutil.process_iter(["name"]):
+        if (process.info["name"] or "").startswith(("postgres", "postmaster")):
+            found.append(process)
+    return found
+
 
 @contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int = 3) -> Iterator[Server]:
