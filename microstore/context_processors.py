@@ -22,7 +22,7 @@ ASSETS = {
 }
 LINKS = ("catalog:home", "catalog:product-list", "admin:index", "accounts:profile",
          "account_login", "api-docs", "health", "set-theme", "orders:history",
-         "ops:dashboard")  # fmt: skip
+         "ops:dashboard", "cart:detail", "cart:count")  # fmt: skip
 
 
 @cache
