@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports importlinter.ini
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy contracts microstore
+	$(VENV)/bin/mypy contracts microstore apps/*/services apps/*/services.py apps/*/facade.py
 	$(PY) manage.py makemigrations --check --dry-run
 
 lock:

@@ -26,7 +26,7 @@ def product_dto(product: Product) -> ProductDTO:
         is_active=product.is_active,
         available=max(int(getattr(product, "available", 0)), 0),
         image_url=product.image.url if product.image else None,
-        category_slug=product.category.slug if product.category_id else None,
+        category_slug=product.category.slug if product.category is not None else None,
     )
 
 

@@ -88,7 +88,7 @@ def product_list(
     if filters.max_price is not None:
         queryset = queryset.filter(price__lte=filters.max_price)
     if filters.in_stock:
-        queryset = queryset.filter(available__gt=0)
+        queryset = queryset.filter(available__gt=0)  # type: ignore[misc]  # annotated above
     searching = bool(filters.q.strip())
     if searching:
         queryset = _search(queryset, filters.q)

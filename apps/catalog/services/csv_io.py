@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,11 +33,11 @@ class ProductRowForm(forms.Form):
     currency = forms.RegexField(regex=r"^[A-Z]{3}$", required=False)
     is_active = forms.TypedChoiceField(
         choices=[(v, v) for v in ("", "1", "0", "true", "false", "yes", "no")],
-        coerce=lambda v: v in ("1", "true", "yes"), empty_value=True, required=False,
+        coerce=lambda v: v in ("1", "true", "yes"), empty_value=True, required=False,  # type: ignore[arg-type]  # the stubs want str
     )  # fmt: skip
     is_featured = forms.TypedChoiceField(
         choices=[(v, v) for v in ("", "1", "0", "true", "false", "yes", "no")],
-        coerce=lambda v: v in ("1", "true", "yes"), empty_value=False, required=False,
+        coerce=lambda v: v in ("1", "true", "yes"), empty_value=False, required=False,  # type: ignore[arg-type]  # the stubs want str
     )  # fmt: skip
     on_hand = forms.IntegerField(min_value=0, required=False)
 
@@ -120,7 +121,7 @@ def _read(data: bytes, result: ImportResult) -> list[tuple[int, dict[str, str]]]
 
 
 def _row_problems(
-    row: dict, seen: set[str], categories: dict[str, Category], reserved: dict[str, int]
+    row: dict[str, Any], seen: set[str], categories: dict[str, Category], reserved: dict[str, int]
 ) -> list[str]:
     problems = []
     if row["sku"] in seen:
@@ -137,8 +138,8 @@ def _row_problems(
 
 
 def _write(
-    rows: list[tuple[int, dict]], categories: dict[str, Category], existing: dict[str, Product],
-    result: ImportResult,
+    rows: list[tuple[int, dict[str, Any]]], categories: dict[str, Category],
+    existing: dict[str, Product], result: ImportResult,
 ) -> None:  # fmt: skip
     """Write every row in one transaction; a row the models refuse undoes them all."""
     with transaction.atomic():
@@ -160,7 +161,7 @@ def _messages(exc: ValidationError | ContractError) -> list[str]:
 
 
 def _write_row(
-    row: dict, categories: dict[str, Category], existing: dict[str, Product],
+    row: dict[str, Any], categories: dict[str, Category], existing: dict[str, Product],
     result: ImportResult,
 ) -> None:  # fmt: skip
     fields = {

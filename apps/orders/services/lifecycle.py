@@ -52,7 +52,7 @@ def transition(
         fields = dict(event_fields)
         if event_type is events.OrderCancelled or event_type is events.OrderPaymentFailed:
             fields.setdefault("reason", reason)
-        publish(event_type(order=order_dto(order), **fields))
+        publish(event_type(order=order_dto(order), **fields))  # type: ignore[call-arg]  # each OrderEvent has `order`
     return order
 
 
