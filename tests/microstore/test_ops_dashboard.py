@@ -26,12 +26,6 @@ OPS = "/ops/"
 
 
 @pytest.fixture
-def staff(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def busy_shop():
     history()
     order("MS-1", minutes_ago=2)
@@ -51,9 +45,9 @@ def test_shoppers_get_403_and_cannot_replay(client):
     assert client.post("/ops/deliveries/replay/", {"id": 1}).status_code == 403
 
 
-def test_staff_see_every_panel(staff, busy_shop, django_assert_max_num_queries):
+def test_staff_see_every_panel(admin_client, busy_shop, django_assert_max_num_queries):
     with django_assert_max_num_queries(26):  # the same with an hour of history or none
-        response = staff.get(OPS)
+        response = admin_client.get(OPS)
 
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
@@ -68,7 +62,7 @@ def test_staff_see_every_panel(staff, busy_shop, django_assert_max_num_queries):
     assert html.count('<span class="pill pill-ok">OK</span>') == 6
 
 
-def test_the_services_table_rates_calls_from_the_samples(staff):
+def test_the_services_table_rates_calls_from_the_samples(admin_client):
     last_minute = Recorder(background=False, clock=lambda: time.time() - 60)
     for _ in range(9):
         metrics.observe_contract_call("catalog", "reserve_stock", "ok", 0.004)
@@ -76,7 +70,7 @@ def test_the_services_table_rates_calls_from_the_samples(staff):
     metrics.observe_contract_call("catalog", "reserve_stock", "product_not_found", 0.002)
     metrics.observe_contract_call("catalog", "get_products", "exception", 0.01)
     recorder.flush()  # this minute's: not in the table until the minute is over
-    assert staff.get(OPS).context["services"][0].stats.calls == 0
+    assert admin_client.get(OPS).context["services"][0].stats.calls == 0
     with patch.object(metrics, "recorder", last_minute):
         for _ in range(9):
             metrics.observe_contract_call("catalog", "reserve_stock", "ok", 0.004)
@@ -85,13 +79,13 @@ def test_the_services_table_rates_calls_from_the_samples(staff):
         metrics.observe_contract_call("catalog", "get_products", "exception", 0.01)
     last_minute.flush()
 
-    rows = staff.get(OPS).context["services"]
+    rows = admin_client.get(OPS).context["services"]
     catalog = next(row for row in rows if row.probe.service == "catalog")
     assert (catalog.stats.calls, catalog.stats.refused, catalog.stats.failed) == (12, 2, 1)
     assert catalog.calls_per_minute == pytest.approx(12 / 5)
     assert catalog.stats.error_rate == pytest.approx(1 / 12)
     assert catalog.stats.p50 < 0.005 < catalog.stats.p95
-    assert staff.get(OPS).context["oversell_refused"] == 2  # out_of_stock only, both minutes
+    assert admin_client.get(OPS).context["oversell_refused"] == 2  # out_of_stock only, both minutes
 
 
 class Sick:
@@ -99,25 +93,25 @@ class Sick:
         return ServiceHealth("payments", "1.0", ok=False, detail="gateway: stripe unreachable")
 
 
-def test_an_unhealthy_service_is_named_at_the_top(staff):
+def test_an_unhealthy_service_is_named_at_the_top(admin_client):
     with registry.override("payments", Sick()):
-        html = staff.get(OPS).content.decode()
+        html = admin_client.get(OPS).content.decode()
     assert "Needs attention: payments" in html
     assert "gateway: stripe unreachable" in html
     assert probes.last("payments").ok is False  # remembered for /health/ and the API
 
 
-def test_htmx_polls_get_only_the_board(staff, busy_shop):
-    response = staff.get(OPS, headers={"HX-Request": "true"})
+def test_htmx_polls_get_only_the_board(admin_client, busy_shop):
+    response = admin_client.get(OPS, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="ops-board"')
     assert "<html" not in html
 
 
-def test_replay_by_htmx_answers_the_refreshed_board(staff, busy_shop, drain_tasks):
+def test_replay_by_htmx_answers_the_refreshed_board(admin_client, busy_shop, drain_tasks):
     dead = Delivery.objects.get(status="dead")
 
-    response = staff.post(
+    response = admin_client.post(
         "/ops/deliveries/replay/", {"id": dead.pk}, headers={"HX-Request": "true"}
     )
 
@@ -129,9 +123,9 @@ def test_replay_by_htmx_answers_the_refreshed_board(staff, busy_shop, drain_task
     assert (dead.status, dead.attempts) == ("pending", 0)
 
 
-def test_resend_without_javascript_redirects_back(staff, busy_shop):
+def test_resend_without_javascript_redirects_back(admin_client, busy_shop):
     failed = Notification.objects.get(status="failed")
-    response = staff.post("/ops/notifications/resend/", {"id": failed.pk})
+    response = admin_client.post("/ops/notifications/resend/", {"id": failed.pk})
     assert response.status_code == 302
     assert response["Location"] == OPS
     failed.refresh_from_db()
@@ -139,8 +133,8 @@ def test_resend_without_javascript_redirects_back(staff, busy_shop):
 
 
 @pytest.mark.parametrize("ids", [[], ["abc"], ["999999"], ["-1"], ["²"], ["9" * 40]])
-def test_bad_or_unknown_ids_queue_nothing_and_change_nothing(staff, busy_shop, ids):
-    response = staff.post("/ops/deliveries/replay/", {"id": ids}, follow=True)
+def test_bad_or_unknown_ids_queue_nothing_and_change_nothing(admin_client, busy_shop, ids):
+    response = admin_client.post("/ops/deliveries/replay/", {"id": ids}, follow=True)
     assert response.status_code == 200
     assert "0 dead deliveries queued again." in response.content.decode()
     assert Delivery.objects.get().status == "dead"
@@ -158,8 +152,8 @@ def test_replay_needs_the_change_permission(client, busy_shop):
     assert dead.status == "dead"
 
 
-def test_actions_refuse_get(staff):
-    assert staff.get("/ops/deliveries/replay/").status_code == 405
+def test_actions_refuse_get(admin_client):
+    assert admin_client.get("/ops/deliveries/replay/").status_code == 405
 
 
 def test_recent_failures_through_the_contract(busy_shop):
@@ -169,9 +163,9 @@ def test_recent_failures_through_the_contract(busy_shop):
         notifications_service().recent_failures(0)
 
 
-def test_an_empty_shop_costs_the_same_queries(staff, django_assert_max_num_queries):
+def test_an_empty_shop_costs_the_same_queries(admin_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(26):
-        response = staff.get(OPS)
+        response = admin_client.get(OPS)
     assert "No dead deliveries." in response.content.decode()
     assert "nothing recorded in the last 60 minutes" in response.content.decode()
 

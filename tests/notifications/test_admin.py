@@ -15,12 +15,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/notifications/notification/"
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def send_again(client, *rows: Notification):
     return client.post(
         CHANGELIST,
@@ -41,8 +35,8 @@ def failed(smtp, drain_tasks, settings) -> Notification:
     return row
 
 
-def test_send_again_resends_a_failed_notification(staff_client, failed, smtp, drain_tasks):
-    response = send_again(staff_client, failed)
+def test_send_again_resends_a_failed_notification(admin_client, failed, smtp, drain_tasks):
+    response = send_again(admin_client, failed)
     drain_tasks()
 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
@@ -55,12 +49,12 @@ def test_send_again_resends_a_failed_notification(staff_client, failed, smtp, dr
     assert (failed.status, failed.attempts, failed.last_error) == ("sent", 1, "")
 
 
-def test_send_again_leaves_a_sent_notification_alone(staff_client, smtp, drain_tasks):
+def test_send_again_leaves_a_sent_notification_alone(admin_client, smtp, drain_tasks):
     publish(OrderPlaced(order=make_order()))
     drain_tasks()
     row = Notification.objects.get()
 
-    response = send_again(staff_client, row)
+    response = send_again(admin_client, row)
     drain_tasks()
 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
@@ -70,13 +64,13 @@ def test_send_again_leaves_a_sent_notification_alone(staff_client, smtp, drain_t
     assert len(smtp.inbox.messages) == 1
 
 
-def test_staff_find_notifications_by_order_and_filter_by_status(staff_client, drain_tasks):
+def test_staff_find_notifications_by_order_and_filter_by_status(admin_client, drain_tasks):
     publish(OrderPlaced(order=make_order("MS-2001")))
     publish(OrderPlaced(order=make_order("MS-2002")))
     drain_tasks()
 
-    found = staff_client.get(CHANGELIST, {"q": "MS-2002"}).content.decode()
-    none_failed = staff_client.get(CHANGELIST, {"status__exact": "failed"}).content.decode()
+    found = admin_client.get(CHANGELIST, {"q": "MS-2002"}).content.decode()
+    none_failed = admin_client.get(CHANGELIST, {"status__exact": "failed"}).content.decode()
 
     assert "MS-2002" in found
     assert "MS-2001" not in found
