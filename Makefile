@@ -21,10 +21,9 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker beside it (Ctrl-C stops both)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py run_worker & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker beside it; emails print here (Ctrl-C stops both)"
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" \
+		$(VENV)/bin/honcho start -f Procfile.dev -p $(PORT) || [ $$? = 130 ]  # 130: stopped by Ctrl-C
 
 test: $(STAMP) test-backend test-browser
 
