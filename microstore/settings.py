@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "django_countries",
     "django_tasks_db",
     "health_check",
     "microstore.outbox",

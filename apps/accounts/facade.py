@@ -27,7 +27,7 @@ def address_dto(address: Address) -> AddressDTO:
         city=address.city,
         postal_code=address.postal_code,
         region=address.region,
-        country=address.country,
+        country=address.country.code,
         phone=address.phone,
         is_default=address.is_default,
     )

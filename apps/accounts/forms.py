@@ -6,10 +6,11 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from apps.accounts.countries import COUNTRIES
 from apps.accounts.models import Address, User
 from apps.accounts.services import ADDRESS_FIELDS, PROFILE_FIELDS
+from contracts.kernel.address import ADDRESS_PARTS, COUNTRY_PROMPT, COUNTRY_UNKNOWN
 
 
 class ProfileForm(forms.ModelForm[User]):
@@ -31,22 +32,26 @@ class AddressForm(forms.ModelForm[Address]):
     class Meta:
         model = Address
         fields = ADDRESS_FIELDS
+        # Labels come from the model, which takes them from ADDRESS_PARTS like the checkout.
         widgets = {
             "label": forms.TextInput(attrs={"autocomplete": "off"}),
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
-            "region": forms.TextInput(attrs={"autocomplete": "address-level1"}),
-            "country": forms.Select(attrs={"autocomplete": "country"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            **{
+                part.name: (forms.Select if part.name == "country" else forms.TextInput)(
+                    attrs=part.input_attrs
+                )
+                for part in ADDRESS_PARTS
+            },
         }
+        error_messages = {
+            "label": {"required": _("Enter a label, for example Home")},
+            **{part.name: {"required": part.missing} for part in ADDRESS_PARTS if part.required},
+        }
+        error_messages["country"]["invalid_choice"] = COUNTRY_UNKNOWN
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         country = cast(forms.ChoiceField, self.fields["country"])  # the model field has choices
-        country.choices = [("", _("Choose a country")), *COUNTRIES]
+        country.choices = [("", COUNTRY_PROMPT), *countries]
 
 
 class NewAddressForm(AddressForm):

@@ -5,8 +5,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from apps.accounts.countries import COUNTRIES
+from contracts.kernel.address import ADDRESS_PART
 
 # Loose on purpose: formats differ by country; we keep what a courier can dial.
 validate_phone = RegexValidator(
@@ -14,6 +15,11 @@ validate_phone = RegexValidator(
     _("Enter a phone number: digits, spaces and + ( ) - . only."),
     code="phone",
 )
+
+
+def _part(name: str) -> dict[str, Any]:
+    part = ADDRESS_PART[name]
+    return {"verbose_name": part.label, "max_length": part.max_length, "blank": not part.required}
 
 
 class CustomerManager(UserManager["User"]):
@@ -72,14 +78,16 @@ class Address(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
     )
     label = models.CharField(_("label"), max_length=50, help_text=_("For example Home or Work."))
-    full_name = models.CharField(_("full name"), max_length=150)
-    line1 = models.CharField(_("address line 1"), max_length=200)
-    line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
-    city = models.CharField(_("city"), max_length=100)
-    postal_code = models.CharField(_("postal code"), max_length=20)
-    region = models.CharField(_("region or state"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
-    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    # The postal parts come from the one table every address form is built from.
+    full_name = models.CharField(**_part("full_name"))
+    line1 = models.CharField(**_part("line1"))
+    line2 = models.CharField(**_part("line2"))
+    city = models.CharField(**_part("city"))
+    postal_code = models.CharField(**_part("postal_code"))
+    region = models.CharField(**_part("region"))
+    # The code is stored (two letters, as before); reading it gives a django-countries Country.
+    country = CountryField(ADDRESS_PART["country"].label)
+    phone = models.CharField(**_part("phone"), validators=[validate_phone])
     is_default = models.BooleanField(_("default"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

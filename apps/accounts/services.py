@@ -17,18 +17,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Address, User
+from contracts.kernel.address import ADDRESS_PARTS
 
-ADDRESS_FIELDS = (
-    "label",
-    "full_name",
-    "line1",
-    "line2",
-    "city",
-    "postal_code",
-    "region",
-    "country",
-    "phone",
-)
+# The address book's own label, then the postal parts in the order every form shows them.
+ADDRESS_FIELDS = ("label", *(part.name for part in ADDRESS_PARTS))
 PROFILE_FIELDS = ("first_name", "last_name", "phone")
 
 

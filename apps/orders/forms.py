@@ -3,36 +3,54 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
+from django_countries import countries
 
 from contracts.accounts.dto import AddressDTO
+from contracts.kernel.address import ADDRESS_PARTS, COUNTRY_PROMPT, COUNTRY_UNKNOWN, AddressPart
 from contracts.orders.dto import ShippingAddressDTO
 
 NEW = "new"
 
 
+def _new_address_field(part: AddressPart) -> forms.Field:
+    """The checkout's input for one part, built from the table the address book's model uses,
+    so both show the same label, limit and list. Optional at the form level (a saved address
+    needs none of them): `clean` asks for the required parts when the address is new, and the
+    `required` attribute marks them, shown only with the new address."""
+    attrs = {**part.input_attrs, **({"required": True} if part.required else {})}
+    if part.name == "country":
+        return forms.ChoiceField(
+            label=part.label,
+            required=False,
+            choices=lambda: [("", COUNTRY_PROMPT), *countries],
+            widget=forms.Select(attrs=attrs),
+            error_messages={"invalid_choice": COUNTRY_UNKNOWN},
+        )
+    return forms.CharField(
+        label=part.label,
+        max_length=part.max_length,
+        required=False,
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
 class CheckoutForm(forms.Form):
     address = forms.ChoiceField(widget=forms.RadioSelect, label="Ship to")
-    full_name = forms.CharField(label="Full name", max_length=150, required=False)
-    line1 = forms.CharField(label="Address", max_length=200, required=False)
-    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
-    city = forms.CharField(max_length=100, required=False)
-    postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
-    region = forms.CharField(max_length=100, required=False)
-    country = forms.RegexField(
-        regex=r"^[A-Za-z]{2}$", max_length=2, required=False,
-        help_text="Two letters, e.g. FR, DE, GB.",
-        error_messages={"invalid": "Use the two-letter country code, e.g. FR."},
-    )  # fmt: skip
-    phone = forms.CharField(max_length=30, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64)
-
-    REQUIRED_NEW = ("full_name", "line1", "city", "postal_code", "country")
 
     def __init__(self, *args: Any, addresses: tuple[AddressDTO, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        parts = {part.name: _new_address_field(part) for part in ADDRESS_PARTS}
+        # In the order of the page, which the error summary follows.
+        self.fields = {
+            "address": self.fields["address"],
+            **parts,
+            "idempotency_key": self.fields["idempotency_key"],
+        }
         self.addresses = {str(a.id): a for a in addresses}
         self.fields["address"].choices = [(str(a.id), a.label) for a in addresses] + [
             (NEW, "A new address")
@@ -49,29 +67,17 @@ class CheckoutForm(forms.Form):
             for value, label in self.fields["address"].choices
         ]
 
-    def new_address_fields(self) -> list[forms.BoundField]:
-        names = ("full_name", "line1", "line2", "city", "postal_code", "region", "country", "phone")
-        return [self[name] for name in names]
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("address") == NEW:
-            for name in self.REQUIRED_NEW:
-                if not (data.get(name) or "").strip():
-                    self.add_error(name, "This field is required for a new address.")
+            for part in ADDRESS_PARTS:
+                if part.required and not data.get(part.name) and part.name not in self.errors:
+                    self.add_error(part.name, part.missing)
         return data
 
     def shipping_address(self) -> ShippingAddressDTO:
+        """The saved address chosen, or the new one typed (the orders service checks both)."""
         data = self.cleaned_data
         chosen = self.addresses.get(data["address"])
-        if chosen is not None:
-            return ShippingAddressDTO(
-                full_name=chosen.full_name, line1=chosen.line1, line2=chosen.line2,
-                city=chosen.city, postal_code=chosen.postal_code, region=chosen.region,
-                country=chosen.country, phone=chosen.phone,
-            )  # fmt: skip
-        return ShippingAddressDTO(
-            **{name: data[name].strip() for name in ("full_name", "line1", "line2", "city",
-                                                     "postal_code", "region", "phone")},
-            country=data["country"].upper(),
-        )  # fmt: skip
+        source = data if chosen is None else asdict(chosen)
+        return ShippingAddressDTO(**{part.name: source[part.name] for part in ADDRESS_PARTS})

@@ -30,7 +30,7 @@ class Order(models.Model):
     ship_postal_code = models.CharField("postal code", max_length=20)
     ship_region = models.CharField("region", max_length=100, blank=True)
     ship_country = models.CharField("country", max_length=2)
-    ship_phone = models.CharField("phone", max_length=30, blank=True)
+    ship_phone = models.CharField("phone", max_length=32, blank=True)  # as an address book phone
     reservation_ref = models.CharField(max_length=100)
     reservation_expires_at = models.DateTimeField()
     payment_ref = models.CharField(max_length=64, blank=True)

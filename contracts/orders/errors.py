@@ -29,3 +29,11 @@ class IdempotencyKeyReused(Conflict):
 
     code = "idempotency_key_reused"
     title = "This idempotency key was used for another request."
+
+
+class InvalidShippingAddress(InvalidRequest):
+    """The shipping address misses a required part, has one too long, or names a country that
+    is not in the list (details: fields, each part's name with what is wrong with it)."""
+
+    code = "invalid_shipping_address"
+    title = "The shipping address cannot be used."

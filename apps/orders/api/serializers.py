@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_countries import countries
 from rest_framework import serializers
 
 from apps.orders.models import Order, OrderEvent, OrderLine
@@ -41,6 +42,17 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
         }  # fmt: skip
 
 
+class CountryCodeField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 code of django-countries' list (the address book's), in either
+    case; answered in capitals. Names, alpha-3 and numeric codes are refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[code for code, _name in countries], **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        return str(super().to_internal_value(data.upper() if isinstance(data, str) else data))
+
+
 class AddressInputSerializer(serializers.Serializer[dict[str, Any]]):
     full_name = serializers.CharField(max_length=150)
     line1 = serializers.CharField(max_length=200)
@@ -48,8 +60,8 @@ class AddressInputSerializer(serializers.Serializer[dict[str, Any]]):
     city = serializers.CharField(max_length=100)
     postal_code = serializers.CharField(max_length=20)
     region = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
-    country = serializers.RegexField(r"^[A-Za-z]{2}$")
-    phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
+    country = CountryCodeField()
+    phone = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
 
 
 class PlaceOrderSerializer(serializers.Serializer[dict[str, Any]]):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from apps.orders.models import Order, OrderEvent, OrderLine
+from apps.orders.services.address import shipping_address_check
 from apps.orders.services.lifecycle import order_transition
 from apps.orders.snapshots import order_dto
 from contracts.cart.dto import CartDTO
@@ -82,6 +83,7 @@ def order_place_or_replay(
     """`order_place`, and whether the order was there before this call (a replayed key)."""
     if not 8 <= len(idempotency_key) <= 64:
         raise InvalidRequest("an idempotency key is 8 to 64 characters")
+    shipping_address_check(address)
     existing = _replay(customer.customer_id, idempotency_key, address)
     if existing is not None:
         return existing, True
