@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -20,6 +22,11 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A notification is a record of what was sent: its page is a view, with no Save.
+        # "Send again" keeps the model permission.
+        return obj is None and super().has_change_permission(request)
 
     @admin.display(description="last error")
     def short_error(self, obj: Notification) -> str:
