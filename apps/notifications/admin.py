@@ -28,6 +28,11 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         # "Send again" keeps the model permission.
         return obj is None and super().has_change_permission(request)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The row is what keeps an event from being emailed twice: deleting it would let a
+        # redelivered event send the email again.
+        return False
+
     @admin.display(description="last error")
     def short_error(self, obj: Notification) -> str:
         return obj.last_error[:80]

@@ -1,4 +1,5 @@
-"""A notification is a record of what was sent: its admin page is a view, with no Save."""
+"""A notification is a record of what was sent: its admin page is a view, with no Save or
+Delete."""
 
 from __future__ import annotations
 
@@ -26,8 +27,13 @@ def test_a_notification_page_has_no_save_and_refuses_a_post(admin_client):
     assert page.status_code == 200
     assert 'name="_save"' not in page.text
     assert 'name="_continue"' not in page.text
+    assert "deletelink" not in page.text
     assert "Receipt" in page.text  # the kind's label, not `order_paid`
     assert refused.status_code == 403
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("failed", 3)
+    assert (
+        admin_client.post(f"/admin/notifications/notification/{row.pk}/delete/").status_code == 403
+    )
+    assert Notification.objects.filter(pk=row.pk).exists()
     assert not LogEntry.objects.exists()
