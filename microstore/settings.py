@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "allauth",
-    "allauth.account",
+    "apps.accounts.apps.SignInConfig",  # allauth.account, under a name of its own
     "django_countries",
     "django_tasks_db",
     "health_check",

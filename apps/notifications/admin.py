@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,6 +21,16 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     actions = ("send_again",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A notification is a record of what was sent: its page is a view, with no Save.
+        # "Send again" keeps the model permission.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The row is what keeps an event from being emailed twice: deleting it would let a
+        # redelivered event send the email again.
         return False
 
     @admin.display(description="last error")

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 
 from apps.payments.forms import RefundForm
 from apps.payments.models import Payment, Refund, WebhookEvent
@@ -45,8 +46,30 @@ class PaymentAdmin(admin.ModelAdmin[Payment]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A payment changes only through the gateway and its services: its page is a view, with
+        # no Save. The refund action keeps the model permission.
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_urls(self) -> list[URLPattern]:
+        by_ref = path(
+            "by-ref/<str:payment_ref>/",
+            self.admin_site.admin_view(self.by_ref_view),
+            name="payments_payment_by_ref",
+        )
+        return [by_ref, *super().get_urls()]
+
+    def by_ref_view(self, request: HttpRequest, payment_ref: str) -> HttpResponse:
+        """The payment's page from its reference: how other apps' pages (an order's) link here
+        without knowing our ids."""
+        payment = self.get_queryset(request).filter(payment_ref=payment_ref).first()
+        if payment is None or not self.has_view_permission(request, payment):
+            self.message_user(request, f"No payment {payment_ref}.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:payments_payment_changelist"))
+        return HttpResponseRedirect(reverse("admin:payments_payment_change", args=[payment.pk]))
 
     @admin.action(description="Refund (full or partial)", permissions=("change",))
     def refund_payment(

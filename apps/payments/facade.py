@@ -34,6 +34,7 @@ def payment_dto(payment: Payment) -> PaymentDTO:
         refunded=Money(payment.refunded, payment.currency),
         gateway=payment.gateway,
         failure_reason=payment.failure_reason,
+        gateway_ref=payment.gateway_ref,
     )
 
 

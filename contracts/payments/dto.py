@@ -43,6 +43,10 @@ class PaymentSession:
 
 @dataclass(frozen=True)
 class PaymentDTO:
+    """A payment as staff and callers may see it. `gateway_ref` is the gateway's own id for it
+    (a Stripe PaymentIntent `pi_…`), empty until the gateway has one: what staff search for in
+    the gateway's dashboard."""
+
     payment_ref: str
     order_ref: str
     status: PaymentStatus
@@ -50,6 +54,7 @@ class PaymentDTO:
     refunded: Money
     gateway: str
     failure_reason: str
+    gateway_ref: str = ""
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ class FakePayments:
                     Money.zero(session.amount.currency),
                     "fake",
                     "",
+                    f"fake_{session.payment_ref}",
                 )
         raise PaymentNotFound(order_ref)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.orders.services.actions import order_fulfil
 from apps.orders.services.lifecycle import order_transition
 from contracts.orders.dto import OrderStatus
 
@@ -50,7 +51,7 @@ def test_mark_fulfilled_asks_for_tracking_numbers_first(admin_client, paid_order
 def test_an_illegal_action_says_why_and_changes_nothing(admin_client, place, mug):
     pending = place({mug: 1})
     response = act(admin_client, "mark_delivered", pending)
-    assert b"cannot become delivered" in response.content
+    assert b"it is Pending payment and cannot become Delivered." in response.content
     pending.refresh_from_db()
     assert pending.status == "pending_payment"
 
@@ -72,3 +73,21 @@ def test_staff_cannot_edit_an_order_by_hand(admin_client, paid_order):
     paid_order.refresh_from_db()
     assert paid_order.status == "paid"
     assert admin_client.get(URL + "add/").status_code == 403
+
+
+def test_the_list_shows_totals_with_their_currency_and_finds_by_name_or_tracking(
+    admin_client, paid_order, place, mug, lamp
+):
+    order_fulfil(number=paid_order.number, tracking_number="1Z-TRACK-7", actor="staff:1")
+    place({lamp: 1})
+
+    listing = admin_client.get(URL)
+    by_tracking = admin_client.get(URL + "?q=1Z-TRACK-7")
+    by_name = admin_client.get(URL + "?q=Lovelace")
+    by_country = admin_client.get(URL + "?ship_country__exact=GB")
+
+    assert '<td class="field-total_shown">€18.90</td>' in listing.text
+    assert '<td class="field-status">Fulfilled</td>' in listing.text
+    assert [o.number for o in by_tracking.context["cl"].result_list] == [paid_order.number]
+    assert len(by_name.context["cl"].result_list) == 2
+    assert list(by_country.context["cl"].result_list) == []
