@@ -25,7 +25,7 @@ def send_again(client, *rows: Notification):
 
 @pytest.fixture
 def failed(smtp, drain_tasks, settings) -> Notification:
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    settings.OUTBOX_MAX_ATTEMPTS = 1
     smtp.stop()
     publish(OrderPlaced(order=make_order()))
     drain_tasks()
