@@ -110,6 +110,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SESSION_REMEMBER = None  # offer "remember me"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Its emails are queued for the worker (notifications), never sent inside the request.
+ACCOUNT_ADAPTER = "microstore.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
