@@ -111,6 +111,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SESSION_REMEMBER = None  # offer "remember me"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Its emails are queued for the worker (notifications), never sent inside the request.
+ACCOUNT_ADAPTER = "microstore.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -172,9 +174,24 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-OUTBOX_MAX_ATTEMPTS = env.number("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+# The one retry mechanism of every at-least-once delivery (events and emails alike). With the
+# defaults a delivery is tried 20 times over about 2 h 47 min before it is parked as dead.
+OUTBOX_MAX_ATTEMPTS = env.number("OUTBOX_MAX_ATTEMPTS", 20, minimum=1, maximum=50)
 OUTBOX_BACKOFF_SECONDS = env.number("OUTBOX_BACKOFF_SECONDS", 2, maximum=3600)
 OUTBOX_BACKOFF_MAX_SECONDS = env.number("OUTBOX_BACKOFF_MAX_SECONDS", 900, minimum=1, maximum=86400)
+# How long one worker holds a delivery (an email send included) before another may take it over.
+OUTBOX_LEASE_SECONDS = env.number("OUTBOX_LEASE_SECONDS", 300, minimum=1, maximum=86400)
+# Task workers beat every TASK_HEARTBEAT_SECONDS; one silent for TASK_LEASE_SECONDS is dead and
+# the sweep (every TASK_SWEEP_SECONDS) hands back the tasks it was running.
+TASK_HEARTBEAT_SECONDS = env.number("TASK_HEARTBEAT_SECONDS", 10, minimum=1, maximum=3600)
+TASK_LEASE_SECONDS = env.number("TASK_LEASE_SECONDS", 60, minimum=1, maximum=86400)
+TASK_SWEEP_SECONDS = env.number("TASK_SWEEP_SECONDS", 60, minimum=1, maximum=3600)
+if TASK_LEASE_SECONDS <= TASK_HEARTBEAT_SECONDS:
+    raise EnvError(
+        "TASK_LEASE_SECONDS",
+        f"must be longer than TASK_HEARTBEAT_SECONDS ({TASK_HEARTBEAT_SECONDS}), "
+        f"got {TASK_LEASE_SECONDS}",
+    )
 METRICS_TOKEN = config.metrics_token(env)
 # How often each process writes its per-minute samples for the ops dashboard (0: never).
 OPS_FLUSH_SECONDS = env.number("OPS_FLUSH_SECONDS", 10, minimum=0, maximum=300)

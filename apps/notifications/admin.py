@@ -14,9 +14,24 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
                     "sent_at", "short_error")  # fmt: skip
     list_filter = ("kind", "status")
     search_fields = ("recipient", "order_number")
-    readonly_fields = ("recipient", "kind", "event_id", "event_type", "payload", "order_number",
-                       "subject", "status", "attempts", "last_error", "created_at",
-                       "sent_at")  # fmt: skip
+    # The bodies of account emails stay out of the admin: they carry one-time links (email
+    # verification, password reset) that staff have no business following.
+    fields = (
+        "recipient",
+        "kind",
+        "subject",
+        "order_number",
+        "status",
+        "attempts",
+        "lease_until",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "event_id",
+        "event_type",
+        "payload",
+    )
+    readonly_fields = fields
     date_hierarchy = "created_at"
     actions = ("send_again",)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -58,15 +59,34 @@ def context_for(event: Event) -> dict[str, Any]:
 
 
 def build_message(notification: Notification) -> EmailMultiAlternatives:
-    """The email for `notification`, From `DEFAULT_FROM_EMAIL`, with text and HTML parts."""
+    """The email for `notification`, From `DEFAULT_FROM_EMAIL`, with text and HTML parts.
+
+    Its Message-ID is the notification's own, the same on every try: if a worker died after
+    the server accepted the email but before recording it, the copy sent again is recognisably
+    the same message."""
+    text, html = _parts(notification)
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
+        headers={"Message-ID": message_id(notification)},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def message_id(notification: Notification) -> str:
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{notification.kind}.{notification.event_id}@{domain}>"
+
+
+def _parts(notification: Notification) -> tuple[str, str]:
+    if notification.kind == Kind.ACCOUNT:  # rendered by allauth when it was queued
+        return notification.body_text, notification.body_html
     event = codec.decode(notification.payload, event_class(notification.event_type))
     context = context_for(event) | {"subject": notification.subject}
     name = f"notifications/email/{notification.kind}"
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=render_to_string(f"{name}.txt", context).strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient],
-    )
-    message.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
-    return message
+    text = render_to_string(f"{name}.txt", context).strip() + "\n"
+    return text, render_to_string(f"{name}.html", context)

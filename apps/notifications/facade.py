@@ -3,10 +3,10 @@
 from django.db import connection, transaction
 
 from apps.notifications.models import Notification
-from apps.notifications.services import notification_resend
+from apps.notifications.services import notification_queue_account_email, notification_resend
 from contracts.kernel.errors import InvalidRequest
 from contracts.kernel.service import ServiceHealth, probe
-from contracts.notifications.dto import FailedNotificationDTO
+from contracts.notifications.dto import AccountEmailDTO, FailedNotificationDTO
 from contracts.notifications.service import SERVICE, VERSION
 
 
@@ -15,6 +15,20 @@ class NotificationsFacade:
 
     def health(self) -> ServiceHealth:
         return probe(SERVICE, VERSION, connection.ensure_connection)
+
+    def queue_account_email(self, email: AccountEmailDTO) -> bool:
+        if not (email.recipient.strip() and email.subject.strip()):
+            raise InvalidRequest(
+                "an email needs a recipient and a subject", details={"recipient": email.recipient}
+            )
+        with transaction.atomic(durable=True):
+            return notification_queue_account_email(
+                key=email.key,
+                recipient=email.recipient,
+                subject=email.subject,
+                text=email.text,
+                html=email.html,
+            )
 
     def recent_failures(self, limit: int = 10) -> tuple[FailedNotificationDTO, ...]:
         if not 1 <= limit <= 100:

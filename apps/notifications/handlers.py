@@ -1,10 +1,16 @@
-"""Event subscribers: each records the email it owes and leaves the sending to a task."""
+"""Event subscribers: each order event records the email it owes and queues it (`EmailQueued`);
+`send_email` sends a queued email as an outbox delivery, so the outbox retries it."""
 
 from __future__ import annotations
 
 from apps.notifications.models import Notification
-from apps.notifications.services import notification_record
+from apps.notifications.services import (
+    notification_give_up,
+    notification_record,
+    notification_send,
+)
 from contracts.kernel.events import subscribe
+from contracts.notifications.events import EmailQueued
 from contracts.orders.events import (
     OrderCancelled,
     OrderFulfilled,
@@ -45,3 +51,12 @@ def on_order_cancelled(event: OrderCancelled) -> None:
 @subscribe(OrderRefunded, name="notifications.order_refunded")
 def on_order_refunded(event: OrderRefunded) -> None:
     notification_record(event=event, kind=Kind.ORDER_REFUNDED, order=event.order)
+
+
+def _failed_for_good(event: EmailQueued, error: str) -> None:
+    notification_give_up(event.notification_id, error)
+
+
+@subscribe(EmailQueued, name="notifications.send_email", on_dead=_failed_for_good)
+def send_email(event: EmailQueued) -> None:
+    notification_send(event.notification_id)

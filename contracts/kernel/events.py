@@ -67,19 +67,23 @@ Handler = Callable[[Any], None]
 
 @dataclass(frozen=True)
 class Subscription:
-    """One subscriber of one event type. `name` is stable: deliveries are recorded under it."""
+    """One subscriber of one event type. `name` is stable: deliveries are recorded under it.
+    `on_dead(event, error)`, when given, is told once the bus stops retrying a delivery."""
 
     name: str
     event_type: type[Event]
     handler: Handler
+    on_dead: Callable[[Any, str], None] | None = None
 
 
 def subscribe[E: Event](
-    event_type: type[E], *, name: str
+    event_type: type[E], *, name: str, on_dead: Callable[[E, str], None] | None = None
 ) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
     """Register the decorated function as the subscriber `name` (``<app>.<what_it_does>``).
 
-    The handler is called once per delivery, outside any transaction, and must be idempotent.
+    The handler is called once per delivery, outside any transaction, and must be idempotent;
+    raising makes the bus retry it with backoff. When the bus gives up (the delivery is parked
+    as dead, until staff replay it) it calls `on_dead(event, error)` if given.
     Registering the same name for a different function is an error.
     """
     if not _NAME.match(name):
@@ -89,7 +93,7 @@ def subscribe[E: Event](
         known = _SUBSCRIPTIONS.get(name)
         if known is not None and _where(known.handler) != _where(handler):
             raise ValueError(f"subscriber name {name!r} is already taken")
-        _SUBSCRIPTIONS[name] = Subscription(name, event_type, handler)
+        _SUBSCRIPTIONS[name] = Subscription(name, event_type, handler, on_dead)
         return handler
 
     return register

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,15 @@ class FailedNotificationDTO:
     attempts: int
     last_error: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class AccountEmailDTO:
+    """An email the sign-in pages owe someone (verification link, password reset…), rendered.
+    `key` is its idempotency key: queueing the same key twice queues one email."""
+
+    key: UUID
+    recipient: str
+    subject: str
+    text: str
+    html: str

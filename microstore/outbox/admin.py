@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from microstore.outbox import delivery
-from microstore.outbox.models import Delivery, OutboxEvent, PeriodicJob
+from microstore.outbox.models import Delivery, OutboxEvent, PeriodicJob, WorkerBeat
 
 
 class DeliveryInline(admin.TabularInline[Delivery, OutboxEvent]):
@@ -73,3 +73,17 @@ class DeliveryAdmin(admin.ModelAdmin[Delivery]):
 class PeriodicJobAdmin(admin.ModelAdmin[PeriodicJob]):
     list_display = ("name", "next_run_at", "last_run_at")
     readonly_fields = ("name", "last_run_at")
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(admin.ModelAdmin[WorkerBeat]):
+    """The task workers alive now (a row silent past TASK_LEASE_SECONDS is a dead worker's)."""
+
+    list_display = ("worker_id", "pid", "host", "started_at", "seen_at")
+    readonly_fields = list_display
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

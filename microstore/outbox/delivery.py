@@ -19,7 +19,6 @@ from microstore import context
 from microstore.outbox.models import Delivery
 
 logger = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
 Status = Delivery.Status
 
 
@@ -30,12 +29,17 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay * (1 + random.random() / 5))  # noqa: S311  # jitter only
 
 
+def lease() -> timedelta:
+    """How long a worker holds a delivery before another may take it over."""
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
 def _claim(delivery_id: int, now: datetime) -> bool:
     """Take the delivery for this worker with one conditional update (no read-then-write)."""
     due = Q(status=Status.PENDING) | Q(status=Status.RUNNING, lease_until__lt=now)
     return bool(
         Delivery.objects.filter(due, pk=delivery_id).update(
-            status=Status.RUNNING, lease_until=now + LEASE, attempts=F("attempts") + 1
+            status=Status.RUNNING, lease_until=now + lease(), attempts=F("attempts") + 1
         )
     )
 
@@ -67,7 +71,7 @@ def _failed(delivery: Delivery, exc: Exception) -> str:
     dead = delivery.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     retry_at = timezone.now() + backoff(delivery.attempts)
     with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk, status=Status.RUNNING).update(
+        parked = Delivery.objects.filter(pk=delivery.pk, status=Status.RUNNING).update(
             status=Status.DEAD if dead else Status.PENDING,
             last_error=error,
             lease_until=None,
@@ -75,6 +79,8 @@ def _failed(delivery: Delivery, exc: Exception) -> str:
         )
         if not dead:
             deliver_event.using(run_after=retry_at).enqueue(delivery.pk)
+        elif parked:
+            _tell_parked(delivery, error)
     log = logger.error if dead else logger.warning
     log(
         "delivery %s of %s to %s failed (attempt %s): %s",
@@ -86,6 +92,20 @@ def _failed(delivery: Delivery, exc: Exception) -> str:
         exc_info=dead,
     )
     return Status.DEAD if dead else Status.PENDING
+
+
+def _tell_parked(delivery: Delivery, error: str) -> None:
+    """Let the subscriber record that its delivery is parked (e.g. an email as failed), in the
+    transaction that parks it; its own failure is logged and never keeps the delivery alive."""
+    on_dead = subscription(delivery.subscriber).on_dead
+    if on_dead is None:
+        return
+    try:
+        with transaction.atomic():
+            row = delivery.event
+            on_dead(codec.decode(row.payload, event_class(row.event_type)), error)
+    except Exception:
+        logger.exception("the dead-letter hook of %s failed", delivery.subscriber)
 
 
 def replay(delivery_ids: Iterable[int]) -> int:

@@ -2,7 +2,8 @@
 
 An `OutboxEvent` row is written in the publisher's transaction, with one `Delivery` per
 subscriber; the worker delivers them after commit. A delivery that keeps failing is `dead`
-until staff replay it. `PeriodicJob` rows let any number of workers share one schedule.
+until staff replay it. `PeriodicJob` rows let any number of workers share one schedule;
+`WorkerBeat` rows say which task workers are alive.
 """
 
 from __future__ import annotations
@@ -69,3 +70,17 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerBeat(models.Model):
+    """A running task worker's lease on life: `manage.py run_worker` renews `seen_at` every
+    `TASK_HEARTBEAT_SECONDS`; one silent for `TASK_LEASE_SECONDS` is presumed dead."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    pid = models.PositiveIntegerField()
+    host = models.CharField(max_length=255)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} (pid {self.pid} on {self.host})"

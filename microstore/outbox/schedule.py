@@ -10,6 +10,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.tasks import Task
 from django.utils import timezone
@@ -20,10 +21,17 @@ from microstore.outbox.models import PeriodicJob
 
 @dataclass(frozen=True)
 class Job:
-    """A task (by dotted path) to enqueue every `interval`."""
+    """A task (by dotted path) to enqueue every `every`: a duration, or the name of a setting
+    that holds one in seconds (read at each tick, so tests and the environment reach it)."""
 
     task_path: str
-    interval: timedelta
+    every: timedelta | str
+
+    @property
+    def interval(self) -> timedelta:
+        if isinstance(self.every, str):
+            return timedelta(seconds=getattr(settings, self.every))
+        return self.every
 
     @property
     def task(self) -> Task:  # type: ignore[type-arg]  # any task signature
@@ -33,9 +41,11 @@ class Job:
 
 # The composition root knows every app, so the schedule of all of them lives here.
 JOBS: dict[str, Job] = {
+    # The two sweeps that make every at-least-once path survive a dead worker.
     "outbox.requeue_stale": Job(
-        "microstore.outbox.tasks.requeue_stale_deliveries", timedelta(minutes=1)
+        "microstore.outbox.tasks.requeue_stale_deliveries", "TASK_SWEEP_SECONDS"
     ),
+    "tasks.hand_back": Job("microstore.outbox.tasks.hand_back_lost_tasks", "TASK_SWEEP_SECONDS"),
     "catalog.release_expired": Job(
         "apps.catalog.tasks.release_expired_reservations", timedelta(minutes=1)
     ),

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from microstore.outbox import delivery
+from microstore.outbox import delivery, workers
 
 
 @task()
@@ -13,5 +13,11 @@ def deliver_event(delivery_id: int) -> str:
 
 @task()
 def requeue_stale_deliveries() -> int:
-    """Periodic: re-enqueue deliveries whose task was lost (a crash between steps)."""
+    """Periodic: re-enqueue deliveries whose task was lost or whose lease ran out."""
     return delivery.requeue_stale()
+
+
+@task()
+def hand_back_lost_tasks() -> int:
+    """Periodic: run again every task whose worker died while running it (any kind of task)."""
+    return workers.hand_back_lost_tasks()

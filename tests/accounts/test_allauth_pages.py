@@ -76,8 +76,9 @@ def test_the_confirmation_page_for_a_real_key_offers_a_confirm_button(client):
     assert re.search(r'<button type="submit" class="button">\s*Confirm\s*</button>', html)
 
 
-def test_the_set_password_page_of_a_reset_link_is_styled(client, customer):
+def test_the_set_password_page_of_a_reset_link_is_styled(client, customer, drain_tasks):
     client.post("/accounts/password/reset/", {"email": customer.email})
+    drain_tasks()
     link = re.search(r"testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)[1]
 
     html = client.get(link, follow=True).content.decode()

@@ -29,10 +29,11 @@ def link_in(message, path: str) -> str:
     return match.group(1)
 
 
-def test_sign_up_sends_a_verification_email_and_does_not_sign_in(client):
+def test_sign_up_sends_a_verification_email_and_does_not_sign_in(client, drain_tasks):
     response = client.post(
         SIGNUP, {"email": "New@Example.com", "password1": PASSWORD, "password2": PASSWORD}
     )
+    drain_tasks()  # the worker sends the email
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
@@ -44,8 +45,9 @@ def test_sign_up_sends_a_verification_email_and_does_not_sign_in(client):
     assert email.verified is False
 
 
-def test_the_confirmation_link_verifies_the_email_and_signs_in(client):
+def test_the_confirmation_link_verifies_the_email_and_signs_in(client, drain_tasks):
     client.post(SIGNUP, {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD})
+    drain_tasks()
     link = link_in(mail.outbox[0], "/accounts/confirm-email/")
 
     page = client.get(link)
@@ -68,10 +70,11 @@ def test_a_forged_confirmation_link_verifies_nothing(client):
     assert signed_in_id(client) is None
 
 
-def test_a_sign_up_with_mismatched_passwords_creates_nobody_and_sends_nothing(client):
+def test_a_sign_up_with_mismatched_passwords_creates_nobody_and_sends_nothing(client, drain_tasks):
     response = client.post(
         SIGNUP, {"email": "new@example.com", "password1": PASSWORD, "password2": "different!"}
     )
+    drain_tasks()
 
     assert response.status_code == 200
     assert 'class="field field-error"' in response.content.decode()
@@ -95,10 +98,11 @@ def test_a_wrong_password_is_refused(client, customer):
     assert signed_in_id(client) is None
 
 
-def test_an_unverified_customer_cannot_sign_in(client):
+def test_an_unverified_customer_cannot_sign_in(client, drain_tasks):
     UserFactory(email="late@example.com", verified=False)
 
     response = client.post(LOGIN, {"login": "late@example.com", "password": PASSWORD})
+    drain_tasks()
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"

@@ -42,7 +42,7 @@ def verification_link(address: str) -> str:
     raise AssertionError(f"no verification email to {address}: {mail.outbox}")
 
 
-def sign_up_and_verify(page, base: str, shot) -> None:
+def sign_up_and_verify(page, base: str, shot, drain_tasks) -> None:
     page.goto(base + "/accounts/signup/")
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -52,6 +52,7 @@ def sign_up_and_verify(page, base: str, shot) -> None:
     page.wait_for_url(base + "/accounts/confirm-email/")
     shot("journey-02-verification-sent")
 
+    drain_tasks()  # the worker sends the verification email
     page.goto(base + verification_link(EMAIL))
     shot("journey-03-confirm-email")
     page.get_by_role("button", name="Confirm").click()
@@ -64,7 +65,7 @@ def test_sign_up_verify_buy_declined_retry_pay_and_see_it_paid(
     base = live_server.url
     page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(color_scheme="light")
-    sign_up_and_verify(page, base, shot)
+    sign_up_and_verify(page, base, shot, drain_tasks)
     expect(page.get_by_role("link", name="Account")).to_be_visible()  # verified and signed in
 
     page.goto(base + "/products/")

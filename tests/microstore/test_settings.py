@@ -43,6 +43,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"STRIPE_SECRET_KEY": "sk_test_1"}, "STRIPE_PUBLIC_KEY"),
         ({"MICROSTORE_SERVICES": '{"catalog": "http://catalog:8000"}'}, "MICROSTORE_SERVICES"),
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY"),
+        ({"TASK_HEARTBEAT_SECONDS": "30", "TASK_LEASE_SECONDS": "20"}, "TASK_LEASE_SECONDS"),
     ],
 )
 def test_a_bad_environment_stops_start_up_with_one_line_naming_the_variable(env, variable):

@@ -75,10 +75,11 @@ class SMTPServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.inbox = Inbox()
+        self.handler: Any = self.inbox  # a test may put a misbehaving handler in front
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self._controller.start()
 
     def stop(self) -> None:

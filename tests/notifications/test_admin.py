@@ -25,7 +25,7 @@ def send_again(client, *rows: Notification):
 
 @pytest.fixture
 def failed(smtp, drain_tasks, settings) -> Notification:
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    settings.OUTBOX_MAX_ATTEMPTS = 1
     smtp.stop()
     publish(OrderPlaced(order=make_order()))
     drain_tasks()
@@ -84,3 +84,25 @@ def test_a_shopper_cannot_see_notifications_in_the_admin(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_an_account_email_is_listed_without_its_one_time_link(admin_client, client, drain_tasks):
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "grace@example.com",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        },
+    )
+    drain_tasks()
+    row = Notification.objects.get(kind="account")
+    assert "/accounts/confirm-email/" in row.body_text  # stored to be sent, as any email
+
+    listing = admin_client.get(CHANGELIST).content.decode()
+    page = admin_client.get(f"{CHANGELIST}{row.pk}/change/").content.decode()
+
+    assert "grace@example.com" in listing
+    assert "Confirm your email address · Microstore" in page
+    assert "/accounts/confirm-email/" not in page
+    assert "/accounts/confirm-email/" not in listing

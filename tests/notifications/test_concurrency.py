@@ -1,4 +1,5 @@
-"""Two workers holding the same send task never send the email twice (PostgreSQL row locks)."""
+"""Two workers holding the same email never send it twice, and neither holds a lock while it
+talks to the mail server (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import asyncio
 import threading
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from apps.notifications.models import Notification
-from apps.notifications.services import notification_record, notification_send
+from apps.notifications.services import (
+    NotificationBusy,
+    notification_record,
+    notification_send,
+)
 from contracts.orders.events import OrderPlaced
 from tests.notifications.conftest import make_order
 
@@ -24,6 +29,8 @@ def race(notification_id: int, workers: int = 2) -> list[str]:
         start.wait()
         try:
             results.append(notification_send(notification_id))
+        except NotificationBusy:
+            results.append("busy")  # the outbox retries this one later
         finally:
             connection.close()
 
@@ -47,7 +54,39 @@ def test_two_workers_racing_on_one_notification_send_it_once(postgres_only, smtp
     notification_record(event=OrderPlaced(order=order), kind="order_placed", order=order)
     row = Notification.objects.get()
 
-    assert race(row.pk) == ["sent", "skipped"]
+    assert race(row.pk) == ["busy", "sent"]
     assert len(smtp.inbox.messages) == 1
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("sent", 1)
+
+
+def lock_is_free(notification_id: int) -> bool:
+    """From another connection: can the notification's row be locked right now?"""
+    try:
+        with transaction.atomic():
+            Notification.objects.select_for_update(nowait=True).filter(pk=notification_id).exists()
+    except DatabaseError:
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+def test_the_smtp_send_holds_no_row_lock(postgres_only, smtp):
+    order = make_order()
+    notification_record(event=OrderPlaced(order=order), kind="order_placed", order=order)
+    row = Notification.objects.get()
+    seen: list[bool] = []
+    original = smtp.inbox.handle_DATA
+
+    async def probe(*args):  # while the worker waits for the server's reply
+        seen.append(await asyncio.to_thread(lock_is_free, row.pk))
+        return await original(*args)
+
+    smtp.inbox.handle_DATA = probe
+
+    notification_send(row.pk)
+
+    assert seen == [True]
+    assert len(smtp.inbox.messages) == 1
+    assert Notification.objects.get().status == "sent"

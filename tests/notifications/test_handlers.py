@@ -1,10 +1,9 @@
-"""Subscribers record one notification per (event, kind) and leave the sending to a task."""
+"""Subscribers record one notification per (event, kind) and queue it through the outbox."""
 
 from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django_tasks_db.models import DBTaskResult
 
 from apps.notifications import handlers
 from apps.notifications.models import Notification
@@ -19,10 +18,10 @@ from contracts.orders.events import (
     OrderPlaced,
     OrderRefunded,
 )
+from microstore.outbox.models import Delivery
 from tests.notifications.conftest import make_order
 
 pytestmark = pytest.mark.django_db
-SEND_TASK = "apps.notifications.tasks.send_notification"
 ORDER = make_order()
 
 EVENTS = [
@@ -52,7 +51,8 @@ EVENTS = [
 
 
 def send_tasks() -> int:
-    return DBTaskResult.objects.filter(task_path=SEND_TASK).count()
+    """Emails queued: deliveries of `EmailQueued` to the sending subscriber."""
+    return Delivery.objects.filter(subscriber="notifications.send_email").count()
 
 
 @pytest.mark.parametrize(("event", "kind", "subject"), EVENTS)

@@ -1,16 +1,24 @@
 """The worker sends through a real SMTP server; an outage delays an email, never loses or
-duplicates it; past the attempt limit the notification is marked failed."""
+duplicates it; the retries are the outbox's, and past its attempt limit the email is failed."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from apps.notifications.models import Notification
-from apps.notifications.services import notification_send
+from apps.notifications.services import (
+    NotificationBusy,
+    notification_record,
+    notification_send,
+)
 from contracts.kernel.events import publish
 from contracts.orders.events import OrderPlaced
+from microstore.outbox import delivery as outbox_delivery
+from microstore.outbox.models import Delivery
 from tests.accounts.factories import UserFactory
 from tests.notifications.conftest import make_order, parts
 
@@ -91,23 +99,6 @@ def test_an_smtp_outage_delays_the_email_and_loses_or_duplicates_nothing(smtp, o
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
 
 
-def test_past_the_attempt_limit_the_notification_is_failed(smtp, order, drain_tasks, settings):
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
-    settings.NOTIFICATIONS_BACKOFF_SECONDS = 0  # every retry is due at once
-    smtp.stop()
-    publish(OrderPlaced(order=order))
-
-    drain_tasks()
-
-    row = Notification.objects.get()
-    assert (row.status, row.attempts) == ("failed", 3)
-    assert row.last_error.startswith("ConnectionRefusedError")
-    assert DBTaskResult.objects.filter(status="READY").count() == 0  # no retry left
-    smtp.start()
-    drain_tasks()
-    assert smtp.inbox.messages == []
-
-
 def test_a_sent_notification_is_never_sent_again(smtp, order, drain_tasks):
     publish(OrderPlaced(order=order))
     drain_tasks()
@@ -121,15 +112,64 @@ def test_a_sent_notification_is_never_sent_again(smtp, order, drain_tasks):
     assert (row.status, row.attempts) == ("sent", 1)
 
 
-def test_a_failed_notification_is_not_sent_by_a_stray_task(smtp, order, drain_tasks, settings):
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+def test_replaying_the_dead_delivery_from_the_outbox_sends_the_failed_email_once(
+    smtp, order, drain_tasks, settings
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
     smtp.stop()
     publish(OrderPlaced(order=order))
     drain_tasks()
+    assert Notification.objects.get().status == "failed"
     smtp.start()
 
-    result = notification_send(Notification.objects.get().pk)
+    dead = Delivery.objects.get(subscriber="notifications.send_email", status="dead")
+    assert outbox_delivery.replay([dead.pk]) == 1
+    drain_tasks()
+    assert notification_send(Notification.objects.get().pk) == "skipped"  # a late duplicate
 
-    assert result == "skipped"
+    assert len(smtp.inbox.messages) == 1
+    row = Notification.objects.get()
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
+
+
+def test_an_email_whose_sender_died_is_sent_when_its_lease_runs_out(smtp, order, drain_tasks):
+    notification_record(event=OrderPlaced(order=order), kind="order_placed", order=order)
+    row = Notification.objects.get()
+    soon = timezone.now() + timedelta(minutes=4)
+    # As a worker killed inside the SMTP send leaves them: both claimed, nothing recorded.
+    DBTaskResult.objects.update(status="RUNNING", worker_ids=["killed"])
+    Delivery.objects.update(status="running", attempts=1, lease_until=soon)
+    Notification.objects.update(status="sending", attempts=1, lease_until=soon)
+
+    assert outbox_delivery.requeue_stale() == 0  # the leases still hold
+    with pytest.raises(NotificationBusy):
+        notification_send(row.pk)
     assert smtp.inbox.messages == []
-    assert Notification.objects.get().status == "failed"
+
+    gone = timezone.now() - timedelta(seconds=1)
+    Delivery.objects.update(lease_until=gone)
+    Notification.objects.update(lease_until=gone)
+    assert outbox_delivery.requeue_stale() == 1
+    drain_tasks()
+
+    assert [m["Subject"] for m in smtp.inbox.messages] == [
+        "We've received your order MS-1001 · Microstore"
+    ]
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.lease_until) == ("sent", 2, None)
+
+
+def test_email_retries_are_the_outbox_retries_with_its_settings(smtp, order, drain_tasks, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    settings.OUTBOX_BACKOFF_SECONDS = 0  # every retry is due at once
+    smtp.stop()
+    publish(OrderPlaced(order=order))
+
+    drain_tasks()
+
+    row = Notification.objects.get()
+    assert (row.status, row.attempts) == ("failed", 3)
+    sending = Delivery.objects.get(subscriber="notifications.send_email")
+    assert (sending.status, sending.attempts) == ("dead", 3)
+    assert sending.last_error.startswith("ConnectionRefusedError")
+    assert DBTaskResult.objects.filter(status="READY").count() == 0  # no retry left

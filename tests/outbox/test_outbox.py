@@ -252,3 +252,17 @@ def test_the_schedule_enqueues_a_due_job_once_per_interval(drain_tasks):
     assert schedule.tick(now + timedelta(minutes=1, seconds=1), jobs) == ["outbox.requeue_stale"]
     assert PeriodicJob.objects.get().next_run_at > now + timedelta(minutes=1)
     assert drain_tasks() == 2
+
+
+def test_the_default_retries_of_a_delivery_span_hours_before_it_is_parked(settings):
+    """An SMTP or subscriber outage of a couple of hours heals on its own: with the defaults
+    (20 attempts, 2 s doubling, capped at 900 s) the last try comes about 2 h 47 min after
+    the first (up to a fifth later with jitter)."""
+    from microstore import settings as defaults
+
+    assert defaults.OUTBOX_MAX_ATTEMPTS == 20
+    assert (defaults.OUTBOX_BACKOFF_SECONDS, defaults.OUTBOX_BACKOFF_MAX_SECONDS) == (2, 900)
+    with override_settings(OUTBOX_BACKOFF_SECONDS=2, OUTBOX_BACKOFF_MAX_SECONDS=900):
+        waits = [outbox_delivery.backoff(n).total_seconds() for n in range(1, 20)]
+
+    assert 10_022 <= sum(waits) <= 10_022 * 1.2
