@@ -58,7 +58,11 @@ def test_make_run_serves_the_shop_and_ctrl_c_stops_it_without_a_crash(tmp_path):
     # -o: the venv running this test is the one make would build; never reinstall from a test.
     shop = subprocess.Popen(  # noqa: S603
         ["make", "--no-print-directory", "-o", ".venv/.installed", "run"],  # noqa: S607
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         status = _wait_for(f"http://127.0.0.1:{port}/", time.monotonic() + 90)
