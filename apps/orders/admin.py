@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -50,10 +50,27 @@ class TrackingForm(forms.Form):
             )
 
 
+class RefundedFilter(admin.SimpleListFilter):
+    title = "refunds"
+    parameter_name = "refunds"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("none", "None"), ("partial", "Partially refunded"), ("full", "Refunded in full")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if self.value() == "none":
+            return queryset.filter(refunded=0)
+        if self.value() == "partial":
+            return queryset.filter(refunded__gt=0, refunded__lt=F("total"))
+        if self.value() == "full":
+            return queryset.filter(refunded__gt=0, refunded__gte=F("total"))
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin[Order]):
-    list_display = ("number", "email", "status", "total", "placed_at")
-    list_filter = ("status", "placed_at")
+    list_display = ("number", "email", "status", "total", "refund_summary", "placed_at")
+    list_filter = ("status", RefundedFilter, "placed_at")
     search_fields = ("number", "email")
     date_hierarchy = "placed_at"
     inlines = (LineInline, TimelineInline)
