@@ -19,8 +19,17 @@ Outcome = GatewayAttempt.Outcome
 
 
 def attempt_begin(
-    *, payment_ref: str, operation: str, key: str, amount: Money, outcome: str = Outcome.PENDING
+    *,
+    payment_ref: str,
+    operation: str,
+    key: str,
+    amount: Money,
+    outcome: str = Outcome.PENDING,
+    message: str = "",
+    answer: dict[str, Any] | None = None,
 ) -> GatewayAttempt:
+    """The attempt, `pending` unless its `outcome` is already known."""
+    done = outcome != Outcome.PENDING
     return GatewayAttempt.objects.create(
         payment_ref=payment_ref,
         operation=operation,
@@ -28,6 +37,9 @@ def attempt_begin(
         amount=amount.amount,
         currency=amount.currency,
         outcome=outcome,
+        message=message[:300],
+        response=answer or {},
+        completed_at=timezone.now() if done else None,
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -97,7 +98,8 @@ def payment_start(
     gateway = active_gateway()
     payment_ref = payment_ref_for(idempotency_key)
     key = gateway_key("intent", idempotency_key)
-    attempt = attempt_begin(payment_ref=payment_ref, operation=Op.OPEN, key=key, amount=amount)
+    # Opening moves no money and its key replays it: one row written after the call will do.
+    log = partial(attempt_begin, payment_ref=payment_ref, operation=Op.OPEN, key=key, amount=amount)
     try:
         intent = gateway.create_intent(
             amount=amount,
@@ -107,9 +109,9 @@ def payment_start(
             key=key,
         )
     except (GatewayUnavailable, PaymentRejected) as exc:
-        attempt_finish(attempt, Outcome.ERROR, response=error_answer(exc), message=str(exc))
+        log(outcome=Outcome.ERROR, message=str(exc), answer=error_answer(exc))
         raise
-    attempt_finish(attempt, Outcome.SUCCEEDED, response={"intent": intent.ref})
+    log(outcome=Outcome.SUCCEEDED, answer={"intent": intent.ref})
     try:
         with transaction.atomic(durable=True):
             payment = Payment.objects.create(
@@ -212,9 +214,14 @@ def apply_intent(*, gateway_ref: str, intent: Intent, source: str) -> Payment | 
 
 def _apply_decline(payment: Payment, intent: Intent, source: str) -> None:
     # One attempt per declined charge, however many of the webhook, the return page and the
-    # reconciliation report it.
-    key = f"charge:{intent.attempt_ref}" if intent.attempt_ref else source
+    # reconciliation report it (Stripe names the charge; without it, the decline itself).
+    key = (
+        f"charge:{intent.attempt_ref}"
+        if intent.attempt_ref
+        else f"decline:{intent.ref}:{intent.failure_code}:{intent.failure_message[:40]}"
+    )
     if GatewayAttempt.objects.filter(payment_ref=payment.payment_ref, key=key).exists():
+        Payment.objects.filter(pk=payment.pk).update(updated_at=timezone.now())
         return
     if record_decline(payment, code=intent.failure_code, reason=intent.failure_message):
         attempt_record(
