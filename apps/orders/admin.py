@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -26,7 +26,7 @@ from contracts.kernel.errors import ContractError
 # checkout saga and goes under "Technical details" (whatever fields the saga keeps).
 SHOWN = {
     *("id", "number", "status", "placed_at", "tracking_number", "customer_id", "email"),
-    *("currency", "subtotal", "shipping", "total"),
+    *("currency", "subtotal", "shipping", "total", "refunded"),
 }
 TECHNICAL = tuple(
     f.name for f in Order._meta.fields if f.name not in SHOWN and not f.name.startswith("ship_")
@@ -62,10 +62,27 @@ class TrackingForm(forms.Form):
             )
 
 
+class RefundedFilter(admin.SimpleListFilter):
+    title = "refunds"
+    parameter_name = "refunds"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("none", "None"), ("partial", "Partially refunded"), ("full", "Refunded in full")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if self.value() == "none":
+            return queryset.filter(refunded=0)
+        if self.value() == "partial":
+            return queryset.filter(refunded__gt=0, refunded__lt=F("total"))
+        if self.value() == "full":
+            return queryset.filter(refunded__gt=0, refunded__gte=F("total"))
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin[Order]):
-    list_display = ("number", "placed_at", "email", "status", "total_shown")
-    list_filter = ("status", "placed_at", "ship_country")
+    list_display = ("number", "placed_at", "email", "status", "total_shown", "refund_summary")
+    list_filter = ("status", RefundedFilter, "placed_at", "ship_country")
     search_fields = ("number", "email", "ship_full_name", "tracking_number")
     date_hierarchy = "placed_at"
     actions = ("mark_fulfilled", "mark_delivered", "cancel_orders", "refund_orders")

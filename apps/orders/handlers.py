@@ -7,6 +7,7 @@ import logging
 
 from apps.orders.models import Order, OrderEvent
 from apps.orders.services.lifecycle import order_transition
+from apps.orders.services.refunds import order_record_refund
 from apps.orders.transitions import UNPAID
 from contracts.catalog.dto import StockLine
 from contracts.catalog.errors import OutOfStock, ReservationReleased
@@ -99,17 +100,12 @@ def on_payment_failed(event: PaymentFailed) -> None:
 
 @subscribe(PaymentRefunded, name="orders.payment_refunded")
 def on_payment_refunded(event: PaymentRefunded) -> None:
-    order = _order(event.order_ref)
-    if order is None or _seen(event.event_id):
+    if _order(event.order_ref) is None:
         return
-    if event.fully_refunded and order.state in (S.PAID, S.FULFILLED, S.DELIVERED):
-        order_transition(
-            number=order.number, to=S.REFUNDED, actor="payments",
-            reason=f"refunded {event.amount.format()}", cause_event_id=event.event_id,
-            amount=event.amount,
-        )  # fmt: skip
-    elif not event.fully_refunded:
-        OrderEvent.objects.create(
-            order=order, from_status=order.status, to_status=order.status, actor="payments",
-            reason=f"partial refund of {event.amount.format()}", cause_event_id=event.event_id,
-        )  # fmt: skip
+    order_record_refund(
+        number=event.order_ref,
+        amount=event.amount,
+        payment_ref=event.payment_ref,
+        fully_refunded=event.fully_refunded,
+        cause_event_id=event.event_id,
+    )

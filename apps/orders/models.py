@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 
+from contracts.kernel.money import Money
 from contracts.orders.dto import OrderStatus
 
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in OrderStatus]
@@ -23,6 +28,9 @@ class Order(models.Model):
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     shipping = models.DecimalField(max_digits=12, decimal_places=2)
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    refunded = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, help_text="refunded so far (OrderRefund rows)"
+    )
     ship_full_name = models.CharField("recipient", max_length=150)
     ship_line1 = models.CharField("address", max_length=200)
     ship_line2 = models.CharField("address line 2", max_length=200, blank=True)
@@ -64,6 +72,29 @@ class Order(models.Model):
     def state(self) -> OrderStatus:
         return OrderStatus(self.status)
 
+    @property
+    def partially_refunded(self) -> bool:
+        """Some, not all, of the total went back: the order keeps its status (it may still ship)."""
+        return 0 < self.refunded < self.total
+
+    @property
+    def refund_left(self) -> Decimal:
+        """What the shopper has paid and keeps paid, after refunds."""
+        return self.total - self.refunded
+
+    @property
+    def last_refunded_at(self) -> datetime | None:
+        """When the latest refund was recorded (reads the prefetched rows when there are)."""
+        return max((refund.created_at for refund in self.refunds.all()), default=None)
+
+    @admin.display(description="refunded", ordering="refunded")
+    def refund_summary(self) -> str:
+        """ "€5.00 of €30.00" (what went back, of what total), or "" when nothing did."""
+        if not self.refunded:
+            return ""
+        refunded, total = Money(self.refunded, self.currency), Money(self.total, self.currency)
+        return f"{refunded.format()} of {total.format()}"
+
 
 class OrderLine(models.Model):
     """What was sold, as it was sold: SKU, name and price are copies, not references."""
@@ -101,3 +132,19 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class OrderRefund(models.Model):
+    """Money given back on this order, as payments reported it (one row per PaymentRefunded)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    payment_ref = models.CharField(max_length=64)
+    cause_event_id = models.UUIDField(unique=True, help_text="the PaymentRefunded event")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.amount}"

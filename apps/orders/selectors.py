@@ -20,7 +20,7 @@ def order_for_customer(customer_id: int | None, number: object) -> Order:
         raise Http404("No such order.")
     order = (
         Order.objects.filter(customer_id=customer_id, number=number)
-        .prefetch_related("lines", "timeline")
+        .prefetch_related("lines", "timeline", "refunds")
         .first()
     )
     if order is None:

@@ -35,6 +35,7 @@ def order_dto(order: Order, lines: Iterable[OrderLine] | None = None) -> OrderDT
         shipping_address=address_dto(order),
         tracking_number=order.tracking_number,
         placed_at=order.placed_at,
+        refunded=Money(order.refunded, money),
     )
 
 

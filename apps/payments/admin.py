@@ -1,4 +1,5 @@
-"""Staff tools for payments: search, refunds (full or partial, through the gateway), webhooks.
+"""Staff tools for payments: search, refunds (full or partial, through the gateway), the gateway
+transaction log, webhooks.
 The admin never writes a status itself: refunds go through `payment_refund`."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from apps.payments.forms import RefundForm
-from apps.payments.models import Payment, Refund, WebhookEvent
+from apps.payments.models import GatewayAttempt, Payment, Refund, WebhookEvent
 from apps.payments.services import payment_refund
 from contracts.kernel.errors import ContractError
 from contracts.kernel.money import Money
@@ -119,4 +120,23 @@ class WebhookEventAdmin(admin.ModelAdmin[WebhookEvent]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(GatewayAttempt)
+class GatewayAttemptAdmin(admin.ModelAdmin[GatewayAttempt]):
+    """The log of every attempt to move money at a gateway, for disputes: read-only."""
+
+    list_display = ("created_at", "payment_ref", "operation", "amount", "outcome", "code")
+    list_filter = ("operation", "outcome")
+    search_fields = ("payment_ref", "key", "code")
+    readonly_fields = [f.name for f in GatewayAttempt._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -53,6 +54,22 @@ class CardForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "cc-name"}),
     )
+    # One per form shown: submitting the same form twice is one attempt, charged at most once.
+    # A post without one (a page cached from before) is an attempt of its own.
+    attempt = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, decline: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("attempt", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.decline = decline
+        if decline:  # the last card was refused: point at the number, say why beside it
+            self.fields["number"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": "card-declined"}
+            )
+
+    def clean_attempt(self) -> str:
+        return str(self.cleaned_data["attempt"]) or uuid.uuid4().hex
 
     def clean_number(self) -> str:
         number = re.sub(r"[\s-]", "", self.cleaned_data["number"])

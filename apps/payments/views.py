@@ -1,8 +1,10 @@
 """The pay page: our own page for collecting a payment, whichever gateway serves.
 
 With Stripe it mounts the Payment Element (Stripe.js is allowed in the CSP of this page only);
-with the fake gateway it is a card form that takes Stripe's test cards. Only the paying
-customer may see it: anyone else gets the same 404 as for a payment that does not exist.
+with the fake gateway it is a card form that takes Stripe's test cards. A declined card leaves
+the payment open: the same page asks for another card at once, saying why the last one was
+refused, until the shopper pays or cancels the payment. Only the paying customer may see it:
+anyone else gets the same 404 as for a payment that does not exist.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 from typing import cast
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_POST
 
 from apps.payments.forms import CardForm
 from apps.payments.gateways import active_gateway
@@ -22,7 +26,11 @@ from apps.payments.gateways.fake import NAME as FAKE
 from apps.payments.gateways.stripe import NAME as STRIPE
 from apps.payments.models import Payment
 from apps.payments.selectors import payment_for_customer
-from apps.payments.services import payment_apply_intent, payment_pay_with_test_card
+from apps.payments.services import (
+    payment_abandon,
+    payment_apply_intent,
+    payment_pay_with_test_card,
+)
 from contracts.kernel.errors import ContractError
 from contracts.kernel.money import Money
 from contracts.payments.dto import PaymentStatus
@@ -43,6 +51,7 @@ DECLINES = {
     "insufficient_funds": "The card does not have enough funds for this payment.",
     "canceled": "The payment was cancelled before it completed.",
 }
+TRY_ANOTHER = "Nothing was charged: try another card."
 
 
 def _order_url(order_ref: str) -> str:
@@ -54,42 +63,89 @@ def _context(payment: Payment, **extra: object) -> dict[str, object]:
     return {"payment": payment, "amount": amount, **extra}
 
 
+def _why(code: str, reason: str) -> str:
+    return DECLINES.get(code, reason or "The card was declined.")
+
+
+def _last_decline(payment: Payment) -> str:
+    """Why the last card was refused, while the payment waits for another ("" if none was)."""
+    if S(payment.status) is not S.REQUIRES_PAYMENT or not payment.decline_code:
+        return ""
+    return f"{_why(payment.decline_code, payment.failure_reason)} {TRY_ANOTHER}"
+
+
 @login_required
 def pay(request: HttpRequest, payment_ref: str) -> HttpResponse:
     payment = payment_for_customer(int(request.user.pk or 0), payment_ref)
     status = S(payment.status)
     if status in (S.FAILED, S.CANCELED):
-        why = DECLINES.get(payment.decline_code, payment.failure_reason)
+        why = _why(payment.decline_code, payment.failure_reason)
         return render(request, "payments/failed.html", _context(payment, why=why))
-    if status is not S.REQUIRES_PAYMENT:
+    if status is not S.REQUIRES_PAYMENT or payment.gateway not in (STRIPE, FAKE):
         return redirect(_order_url(payment.order_ref))  # paid, processing or refunded
     if payment.gateway == STRIPE:
         return _stripe_page(request, payment)
-    if payment.gateway != FAKE:
-        return redirect(_order_url(payment.order_ref))
-    form = CardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        form = CardForm(decline=_last_decline(payment))
+        return render(request, "payments/pay_fake.html", _context(payment, form=form))
+    return _charge_card(request, payment)
+
+
+def _charge_card(request: HttpRequest, payment: Payment) -> HttpResponse:
+    form = CardForm(request.POST)
+    if form.is_valid():
         try:
-            payment = payment_pay_with_test_card(
-                payment_ref=payment.payment_ref, number=form.cleaned_data["number"]
+            tried = payment_pay_with_test_card(
+                payment_ref=payment.payment_ref,
+                number=form.cleaned_data["number"],
+                attempt_key=form.cleaned_data["attempt"],
             )
         except ContractError as exc:
             form.add_error(None, exc.message)
         else:
-            if S(payment.status) is S.SUCCEEDED:
+            if S(tried.payment.status) is S.SUCCEEDED:
                 return redirect(_order_url(payment.order_ref))
-            return redirect("payments:pay", payment_ref=payment.payment_ref)
-    status_code = 400 if form.is_bound else 200
-    return render(request, "payments/pay_fake.html", _context(payment, form=form),
-                  status=status_code)  # fmt: skip
+            if S(tried.payment.status) is not S.REQUIRES_PAYMENT:  # cancelled meanwhile
+                return redirect("payments:pay", payment_ref=payment.payment_ref)
+            # Declined (or a double submit of a declined form): a fresh form, for another card.
+            keep = {"expiry": form.data.get("expiry", ""), "name": form.data.get("name", "")}
+            form = CardForm(initial=keep, decline=_last_decline(tried.payment))
+            payment = tried.payment
+    return render(request, "payments/pay_fake.html", _context(payment, form=form), status=400)
 
 
 @csp_override(STRIPE_CSP)
 def _stripe_page(request: HttpRequest, payment: Payment) -> HttpResponse:
     ref = payment.payment_ref
     return_url = request.build_absolute_uri(reverse("payments:done", args=[ref]))
-    context = _context(payment, public_key=settings.STRIPE["public"], return_url=return_url)
+    context = _context(
+        payment,
+        public_key=settings.STRIPE["public"],
+        return_url=return_url,
+        decline=_last_decline(payment),
+    )
     return render(request, "payments/pay_stripe.html", context)
+
+
+@login_required
+@require_POST
+def abandon(request: HttpRequest, payment_ref: str) -> HttpResponse:
+    """The shopper gives up on this payment: nothing can be charged on it any more."""
+    payment = payment_for_customer(int(request.user.pk or 0), payment_ref)
+    try:
+        payment = payment_abandon(
+            payment_ref=payment.payment_ref, reason="the payment was cancelled by the customer"
+        )
+    except GatewayUnavailable:
+        messages.error(request, "We could not cancel the payment just now: please try again.")
+        return redirect("payments:pay", payment_ref=payment.payment_ref)
+    if S(payment.status) is S.CANCELED:
+        messages.info(
+            request,
+            "The payment is cancelled and nothing was charged. "
+            "You can start a new one from this page while your items are held.",
+        )
+    return redirect(_order_url(payment.order_ref))
 
 
 @login_required
@@ -102,7 +158,11 @@ def done(request: HttpRequest, payment_ref: str) -> HttpResponse:
         except (GatewayUnavailable, ContractError):
             intent = None  # the webhook or the reconciliation will settle it
         if intent is not None:
-            settled = payment_apply_intent(gateway_ref=payment.gateway_ref, intent=intent)
+            settled = payment_apply_intent(
+                gateway_ref=payment.gateway_ref,
+                intent=intent,
+                source=f"return:{payment.payment_ref}",
+            )
             payment = settled or payment
     if S(payment.status) in (S.FAILED, S.CANCELED, S.REQUIRES_PAYMENT):
         return redirect("payments:pay", payment_ref=payment.payment_ref)

@@ -56,3 +56,6 @@ class OrderDTO:
     shipping_address: ShippingAddressDTO
     tracking_number: str
     placed_at: datetime
+    # Refunded so far (a partial refund leaves the status as it is). None only in events
+    # written before refunds were recorded on orders.
+    refunded: Money | None = None

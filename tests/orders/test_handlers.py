@@ -169,7 +169,7 @@ def test_a_partial_refund_is_noted_but_the_order_stays_paid(place, mug, drain_ta
     drain_tasks()
     order.refresh_from_db()
     assert order.status == "paid"
-    assert order.timeline.last().reason == "partial refund of €5.00"
+    assert order.timeline.last().reason == f"refunded €5.00 (€5.00 of €{order.total} in all)"
 
 
 def test_events_for_unknown_orders_are_ignored(drain_tasks, place, mug):

@@ -85,6 +85,8 @@ class FakeStripeAPI(stripe.HTTPClient):
             if intent is None:
                 return self._error(404, "invalid_request_error", "No such payment_intent")
             return self._ok(intent)
+        if sent.method == "post" and sent.path.endswith("/cancel"):
+            return self._cancel_intent(sent.path.split("/")[3])
         if sent.method == "post" and sent.path == "/v1/refunds":
             return self._create_refund(sent.params)
         return self._error(404, "invalid_request_error", f"Unrecognized request URL {sent.path}")
@@ -110,6 +112,16 @@ class FakeStripeAPI(stripe.HTTPClient):
         }
         self.intents[intent_id] = intent
         return intent
+
+    def _cancel_intent(self, intent_id: str) -> tuple[str, int, dict[str, str]]:
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            return self._error(404, "invalid_request_error", "No such payment_intent")
+        if intent["status"] in ("succeeded", "processing"):
+            why = f"You cannot cancel this PaymentIntent: it is {intent['status']}."
+            return self._error(400, "invalid_request_error", why)
+        intent["status"] = "canceled"
+        return self._ok(intent)
 
     def _create_refund(self, params: dict[str, str]) -> tuple[str, int, dict[str, str]]:
         intent = self.intents.get(params.get("payment_intent", ""))

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from apps.orders.models import Order
-from apps.orders.services.checkout import order_place
+from apps.orders.services.checkout import compensate_unpaid, order_place
 from apps.payments.models import Payment
 from contracts.catalog.service import catalog_service
 from contracts.kernel.registry import registry
@@ -81,22 +81,69 @@ def test_a_fake_checkout_paid_with_4242_ends_paid(client, shopper, checkout, dra
     assert Order.objects.get().status == "paid"
 
 
-def test_a_decline_then_a_retry_then_4242(client, shopper, checkout, drain_tasks):
+CARD = {"expiry": "12/39", "cvc": "123", "name": "Ada"}
+DECLINED, SUCCEEDS = "4000000000000002", "4242424242424242"
+
+
+def test_a_decline_then_another_card_at_once_on_the_same_pay_page(client, shopper, checkout):
     place, mug, _ = checkout
     order = place()
     client.force_login(shopper)
-    client.post(order.pay_url, {"number": "4000000000000002", "expiry": "12/39", "cvc": "123",
-                                "name": "Ada"})  # fmt: skip
+
+    declined = client.post(order.pay_url, {"number": DECLINED, **CARD})
+    paid = client.post(order.pay_url, {"number": SUCCEEDS, **CARD})  # no worker ran between
+
+    assert "Card declined." in declined.content.decode()
+    assert paid["Location"] == f"/orders/{order.number}/"
+    assert list(Payment.objects.values_list("status", flat=True)) == ["succeeded"]
+    assert event_types()[-1] == "payments.PaymentSucceeded"
+    assert "payments.PaymentFailed" not in event_types()
+
+
+def test_a_decline_leaves_the_order_pending_and_its_stock_held(client, shopper, checkout,
+                                                               drain_tasks):  # fmt: skip
+    place, mug, _ = checkout
+    order = place()
+    client.force_login(shopper)
+
+    client.post(order.pay_url, {"number": DECLINED, **CARD})
+    drain_tasks()
+
+    assert Order.objects.get().status == "pending_payment"
+    assert available(mug) == 3
+    assert client.get(order.pay_url).status_code == 200  # still the card form
+
+
+def test_cancelling_the_payment_then_starting_again_from_the_order(client, shopper, checkout,
+                                                                   drain_tasks):  # fmt: skip
+    place, mug, _ = checkout
+    order = place()
+    client.force_login(shopper)
+
+    client.post(f"{order.pay_url}cancel/")
     drain_tasks()
     assert Order.objects.get().status == "payment_failed"
 
     retry = client.post(f"/orders/{order.number}/retry-payment/")
     order.refresh_from_db()
-    assert retry["Location"] == order.pay_url != f"/pay/{Payment.objects.last().payment_ref}/"
-    client.post(order.pay_url, {"number": "4242424242424242", "expiry": "12/39", "cvc": "123",
-                                "name": "Ada"})  # fmt: skip
+    assert retry["Location"] == order.pay_url == f"/pay/{Payment.objects.first().payment_ref}/"
+    client.post(order.pay_url, {"number": SUCCEEDS, **CARD})
     drain_tasks()
 
     order.refresh_from_db()
     assert order.status == "paid"
-    assert sorted(Payment.objects.values_list("status", flat=True)) == ["failed", "succeeded"]
+    assert sorted(Payment.objects.values_list("status", flat=True)) == ["canceled", "succeeded"]
+
+
+def test_an_order_cancelled_closes_its_open_stripe_payment(stripe_api, checkout, drain_tasks):
+    place, mug, _ = checkout
+    order = place()
+
+    compensate_unpaid(order.number, reason="not paid in time")  # what the expiry job does
+    drain_tasks()
+
+    payment = Payment.objects.get()
+    assert (payment.status, payment.decline_code) == ("canceled", "canceled")
+    [cancel] = stripe_api.posts(f"/v1/payment_intents/{payment.gateway_ref}/cancel")
+    assert cancel.idempotency_key.startswith("microstore-cancel-")
+    assert Order.objects.get().status == "cancelled"  # the late PaymentFailed changes nothing

@@ -52,7 +52,8 @@ def test_the_return_page_after_a_failure_shows_it(client, stripe_api, stripe_pay
 
     response = client.get(f"/pay/{stripe_payment.payment_ref}/done/", follow=True)
 
-    assert "declined the card" in response.content.decode()
+    assert "Your bank declined the card" in response.content.decode()
+    assert Payment.objects.get().status == "requires_payment"  # open, for another card
 
 
 def test_the_return_page_with_stripe_down_waits_for_the_webhook(client, stripe_api, stripe_payment):
@@ -139,3 +140,47 @@ def test_payments_health_reports_the_gateway(stripe_api):
     from contracts.payments.service import payments_service
 
     assert payments_service().health().detail == "gateway: stripe"
+
+
+def test_the_stripe_pay_page_shows_the_last_decline_inline(client, stripe_api, stripe_payment):
+    stripe_api.set_intent(stripe_payment.gateway_ref, "requires_payment_method",
+                          {"decline_code": "generic_decline", "message": "Declined"})  # fmt: skip
+    client.get(f"/pay/{stripe_payment.payment_ref}/done/")
+
+    page = client.get(f"/pay/{stripe_payment.payment_ref}/").content.decode()
+
+    assert ('<p id="pay-error" class="form-errors" role="alert"><strong>Card declined.</strong> '
+            "Your bank declined the card without giving a reason. Nothing was charged: try "
+            "another card.</p>") in page  # fmt: skip
+    assert 'data-client-secret="pi_test0001_secret_abc1"' in page  # the same intent, open
+    assert published("payments.PaymentFailed") == []
+
+
+def test_cancelling_a_stripe_payment_cancels_its_intent(client, stripe_api, stripe_payment):
+    response = client.post(f"/pay/{stripe_payment.payment_ref}/cancel/")
+
+    assert response["Location"] == "/orders/MS-STRP-0001/"
+    assert stripe_api.intents[stripe_payment.gateway_ref]["status"] == "canceled"
+    assert Payment.objects.get().status == "canceled"
+    assert len(published("payments.PaymentFailed")) == 1
+
+
+def test_cancelling_a_stripe_payment_paid_meanwhile_follows_stripe(client, stripe_api,
+                                                                   stripe_payment):  # fmt: skip
+    stripe_api.set_intent(stripe_payment.gateway_ref, "succeeded")
+
+    client.post(f"/pay/{stripe_payment.payment_ref}/cancel/")
+
+    assert Payment.objects.get().status == "succeeded"
+    assert published("payments.PaymentFailed") == []
+    assert len(published("payments.PaymentSucceeded")) == 1
+
+
+def test_stripe_down_while_cancelling_changes_nothing(client, stripe_api, stripe_payment):
+    stripe_api.fail_next("timeout")
+
+    response = client.post(f"/pay/{stripe_payment.payment_ref}/cancel/", follow=True)
+
+    assert "could not cancel the payment just now" in response.content.decode()
+    assert Payment.objects.get().status == "requires_payment"
+    assert published("payments.PaymentFailed") == []

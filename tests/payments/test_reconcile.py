@@ -34,11 +34,12 @@ def test_a_payment_stuck_without_its_webhook_is_settled(stripe_api, open_payment
 
     assert moved == 2
     statuses = {p.order_ref: p.status for p in Payment.objects.all()}
-    assert statuses == {"MS-RECO-0000": "succeeded", "MS-RECO-0001": "failed",
+    assert Payment.objects.get(order_ref="MS-RECO-0001").decline_code == "generic_decline"
+    assert statuses == {"MS-RECO-0000": "succeeded", "MS-RECO-0001": "requires_payment",
                         "MS-RECO-0002": "requires_payment",  # not paid yet: left alone
                         "MS-RECO-0003": "requires_payment"}  # fmt: skip  # too young to ask
     assert [e["order_ref"] for e in published("payments.PaymentSucceeded")] == ["MS-RECO-0000"]
-    assert [e["order_ref"] for e in published("payments.PaymentFailed")] == ["MS-RECO-0001"]
+    assert published("payments.PaymentFailed") == []  # declined, still open for another card
     asked = {r.path for r in stripe_api.requests if r.method == "get"}
     assert fresh.gateway_ref not in {p.rsplit("/", 1)[1] for p in asked}
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
-from apps.payments.models import Payment, Refund
-from apps.payments.services import payment_refund
+from apps.payments.models import GatewayAttempt, Payment, Refund
+from apps.payments.services import payment_refund, payments_reconcile
 from contracts.kernel.money import Money
-from contracts.payments.errors import GatewayUnavailable, PaymentNotFound, RefundNotAllowed
+from contracts.payments.errors import (
+    GatewayUnavailable,
+    PaymentNotFound,
+    PaymentRejected,
+    RefundNotAllowed,
+)
 from contracts.payments.service import payments_service
 from tests.payments.conftest import published
 
@@ -82,12 +90,17 @@ def test_an_unpaid_or_unknown_payment_cannot_be_refunded(stripe_api, open_paymen
     assert stripe_api.posts("/v1/refunds") == []
 
 
-def test_stripe_down_records_no_refund_and_the_retry_reuses_the_key(stripe_api, paid):
+def test_stripe_down_leaves_the_refund_requested_and_the_retry_reuses_the_key(stripe_api, paid):
     stripe_api.fail_next("timeout")
     with pytest.raises(GatewayUnavailable):
         payments_service().refund(paid.payment_ref, eur("50.00"), "x", "refund-retry")
-    assert not Refund.objects.exists()
+    refund = Refund.objects.get()
+    assert (refund.status, refund.amount) == ("requested", Decimal("50.00"))
+    paid.refresh_from_db()
+    assert (paid.status, paid.refunded) == ("succeeded", 0)  # nothing counted yet
     assert published("payments.PaymentRefunded") == []
+    with pytest.raises(RefundNotAllowed, match="only €0.00 is left"):  # the 50 may be out
+        payments_service().refund(paid.payment_ref, eur("1.00"), "x", "refund-other")
 
     payments_service().refund(paid.payment_ref, eur("50.00"), "x", "refund-retry")
 
@@ -95,6 +108,54 @@ def test_stripe_down_records_no_refund_and_the_retry_reuses_the_key(stripe_api, 
     assert len(keys) == 2
     assert keys[0] == keys[1]
     assert len(stripe_api.refunds) == 1
+    refund.refresh_from_db()
+    assert (refund.status, refund.refund_ref) == ("succeeded", next(iter(stripe_api.refunds)))
+    attempts = GatewayAttempt.objects.filter(operation="refund")
+    assert list(attempts.values_list("key", "outcome")) == [(keys[0], "error"),
+                                                            (keys[0], "succeeded")]  # fmt: skip
+    assert len(published("payments.PaymentRefunded")) == 1
+
+
+def test_a_refund_left_requested_is_resumed_by_the_reconciliation(stripe_api, paid):
+    stripe_api.fail_next("timeout")
+    with pytest.raises(GatewayUnavailable):
+        payments_service().refund(paid.payment_ref, eur("20.00"), "x", "refund-lost")
+
+    assert payments_reconcile(now=timezone.now() + timedelta(minutes=6)) >= 1
+
+    paid.refresh_from_db()
+    assert (paid.status, paid.refunded) == ("partially_refunded", Decimal("20.00"))
+    assert Refund.objects.get().status == "succeeded"
+    assert len(stripe_api.refunds) == 1
+
+
+def test_a_refund_stripe_refuses_is_failed_and_frees_its_amount(stripe_api, paid):
+    stripe_api.fail_next("400")
+    with pytest.raises(PaymentRejected):
+        payments_service().refund(paid.payment_ref, eur("50.00"), "x", "refund-refused")
+    with pytest.raises(PaymentRejected):  # the same key: the same answer, Stripe not asked
+        payments_service().refund(paid.payment_ref, eur("50.00"), "x", "refund-refused")
+
+    assert Refund.objects.get().status == "failed"
+    assert len(stripe_api.posts("/v1/refunds")) == 1
+    payments_service().refund(paid.payment_ref, eur("50.00"), "x", "refund-after")
+    paid.refresh_from_db()
+    assert paid.status == "refunded"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gateway_is_called_outside_any_transaction(stripe_api, paid, monkeypatch):
+    seen = []
+    original = stripe_api.request
+
+    def request(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(stripe_api, "request", request)
+    payments_service().refund(paid.payment_ref, eur("5.00"), "x", "refund-no-tx")
+
+    assert seen == [False]
 
 
 def test_the_fake_gateway_refunds_too(open_payment, client, shopper):

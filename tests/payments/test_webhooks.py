@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from apps.payments.models import Payment, Refund, WebhookEvent
+from apps.payments.models import GatewayAttempt, Payment, Refund, WebhookEvent
 from tests.payments.conftest import event_types, published, signed, stripe_event
 
 pytestmark = pytest.mark.django_db
@@ -49,26 +49,37 @@ def test_a_duplicate_or_replayed_event_is_ignored(client, payment):
     assert len(published("payments.PaymentSucceeded")) == 1
 
 
-def test_payment_failed_publishes_the_decline(client, payment):
-    obj = intent(payment, "requires_payment_method", last_payment_error=DECLINE)
+def test_payment_failed_records_the_decline_and_keeps_the_payment_open(client, payment):
+    obj = intent(payment, "requires_payment_method", last_payment_error=DECLINE,
+                 latest_charge="ch_declined_1")  # fmt: skip
+    response = signed(client, stripe_event("payment_intent.payment_failed", obj))
+
+    assert (response.status_code, response.content) == (200, b"ok")
+    payment.refresh_from_db()
+    assert (payment.status, payment.decline_code) == ("requires_payment", "insufficient_funds")
+    assert payment.failure_reason == "Your card has insufficient funds."
+    assert event_types() == []  # no PaymentFailed: another card may still pay
+    [attempt] = GatewayAttempt.objects.filter(operation="confirm")
+    assert (attempt.key, attempt.outcome, attempt.code) == (
+        "charge:ch_declined_1", "declined", "insufficient_funds")  # fmt: skip
+
+
+def test_one_decline_reported_by_the_webhook_and_the_return_page_is_one_attempt(
+    client, stripe_api, payment, shopper
+):
+    obj = intent(payment, "requires_payment_method", last_payment_error=DECLINE,
+                 latest_charge="ch_declined_2")  # fmt: skip
     signed(client, stripe_event("payment_intent.payment_failed", obj))
+    stripe_api.set_intent(payment.gateway_ref, "requires_payment_method", DECLINE)
+    stripe_api.intents[payment.gateway_ref]["latest_charge"] = "ch_declined_2"
+    client.force_login(shopper)
 
-    payment.refresh_from_db()
-    assert (payment.status, payment.decline_code) == ("failed", "insufficient_funds")
-    [event] = published("payments.PaymentFailed")
-    assert event["reason"] == "Your card has insufficient funds."
+    back = client.get(f"/pay/{payment.payment_ref}/done/")
+    page = client.get(back["Location"]).content.decode()
 
-
-def test_failed_after_succeeded_never_moves_the_payment_back(client, payment):
-    signed(client, stripe_event("payment_intent.succeeded", intent(payment)))
-    late = intent(payment, "requires_payment_method", last_payment_error=DECLINE)
-    response = signed(client, stripe_event("payment_intent.payment_failed", late))
-    signed(client, stripe_event("payment_intent.canceled", intent(payment, "canceled")))
-
-    assert response.status_code == 200
-    payment.refresh_from_db()
-    assert payment.status == "succeeded"
-    assert event_types() == ["payments.PaymentSucceeded"]
+    assert back["Location"] == f"/pay/{payment.payment_ref}/"
+    assert "<strong>Card declined.</strong> The card does not have enough funds" in page
+    assert GatewayAttempt.objects.filter(operation="confirm").count() == 1
 
 
 def test_failed_then_succeeded_with_another_card_counts(client, payment):
@@ -78,7 +89,9 @@ def test_failed_then_succeeded_with_another_card_counts(client, payment):
 
     payment.refresh_from_db()
     assert payment.status == "succeeded"
-    assert event_types() == ["payments.PaymentFailed", "payments.PaymentSucceeded"]
+    assert event_types() == ["payments.PaymentSucceeded"]
+    outcomes = list(GatewayAttempt.objects.filter(operation="confirm").values_list("outcome"))
+    assert outcomes == [("declined",), ("succeeded",)]
 
 
 def test_canceled_publishes_a_failure(client, payment):

@@ -7,7 +7,7 @@ from typing import Any
 from django_countries import countries
 from rest_framework import serializers
 
-from apps.orders.models import Order, OrderEvent, OrderLine
+from apps.orders.models import Order, OrderEvent, OrderLine, OrderRefund
 
 
 class OrderLineSerializer(serializers.ModelSerializer[OrderLine]):
@@ -22,15 +22,23 @@ class TimelineSerializer(serializers.ModelSerializer[OrderEvent]):
         fields = ("from_status", "to_status", "reason", "created_at")
 
 
+class RefundSerializer(serializers.ModelSerializer[OrderRefund]):
+    class Meta:
+        model = OrderRefund
+        fields = ("amount", "created_at")
+
+
 class OrderSerializer(serializers.ModelSerializer[Order]):
     lines = OrderLineSerializer(many=True, read_only=True)
+    refunds = RefundSerializer(many=True, read_only=True)
     timeline = TimelineSerializer(many=True, read_only=True)
     shipping_address = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
         fields = ("number", "status", "placed_at", "currency", "subtotal", "shipping", "total",
-                  "lines", "shipping_address", "tracking_number", "timeline")  # fmt: skip
+                  "refunded", "refunds", "lines", "shipping_address", "tracking_number",
+                  "timeline")  # fmt: skip
         read_only_fields = fields
 
     def get_shipping_address(self, order: Order) -> dict[str, str]:

@@ -38,7 +38,9 @@ class OrderViewSet(
     lookup_value_regex = r"[A-Z0-9-]{1,20}"
 
     def get_queryset(self) -> QuerySet[Order]:
-        return selectors.customer_orders(self.request.user.pk).prefetch_related("lines", "timeline")
+        return selectors.customer_orders(self.request.user.pk).prefetch_related(
+            "lines", "timeline", "refunds"
+        )
 
     def get_object(self) -> Order:
         return selectors.order_for_customer(self.request.user.pk, self.kwargs["number"])
@@ -61,7 +63,7 @@ class OrderViewSet(
         )
         # The order is the caller's (placed for them, or replayed by their own key): only its
         # lines and timeline are left to read.
-        prefetch_related_objects([order], "lines", "timeline")
+        prefetch_related_objects([order], "lines", "timeline", "refunds")
         headers = {"Idempotent-Replayed": "true"} if replay else {}
         return Response(
             OrderSerializer(order).data, status=status.HTTP_201_CREATED, headers=headers

@@ -22,8 +22,9 @@ class Intent:
     ref: str
     status: PaymentStatus
     client_secret: str | None = None
-    failure_code: str = ""
+    failure_code: str = ""  # the last attempt's decline, while the intent waits for another
     failure_message: str = ""
+    attempt_ref: str = ""  # the gateway's id of the last attempt (a Stripe charge), if known
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,18 @@ class Gateway(Protocol):
         """Ask the provider where a payment stands. Read-only."""
         ...
 
+    def cancel_intent(self, ref: str, *, key: str) -> Intent:
+        """End a payment nobody paid: no card can be charged on it afterwards. Idempotent on
+        `key`; PaymentRejected when it can no longer be cancelled (it succeeded meanwhile)."""
+        ...
+
     def refund(self, *, intent_ref: str, amount: Money, reason: str, key: str) -> GatewayRefund:
         """Refund part or all of a succeeded payment. Idempotent on `key`."""
         ...
 
 
 def gateway_key(kind: str, our_key: str) -> str:
-    """The provider's idempotency key for `kind` ("intent", "refund") of our own key: the same
-    input always gives the same key, and it never exceeds Stripe's 255 characters."""
+    """The provider's idempotency key for `kind` ("intent", "cancel", "refund") of our own key:
+    the same input always gives the same key, and it never exceeds Stripe's 255 characters."""
     digest = hashlib.sha256(f"{kind}\x1f{our_key}".encode()).hexdigest()[:40]
     return f"microstore-{kind}-{digest}"

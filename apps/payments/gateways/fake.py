@@ -1,8 +1,9 @@
 """The fake gateway: Stripe test mode without the network, for development and tests.
 
 It knows Stripe's test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined
-(generic_decline), 4000 0000 0000 9995 fails for insufficient funds. Intents live in our own
-Payment rows (the pay page confirms them synchronously), so there is nothing to retrieve later.
+(generic_decline), 4000 0000 0000 9995 fails for insufficient funds. As at Stripe, a declined
+card leaves the intent open for another card. Intents live in our own Payment rows (the pay page
+confirms them synchronously), so there is nothing to retrieve later.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ class CardOutcome:
 TEST_CARDS: dict[str, CardOutcome] = {
     "4242424242424242": CardOutcome(PaymentStatus.SUCCEEDED),
     "4000000000000002": CardOutcome(
-        PaymentStatus.FAILED, "generic_decline", "Your card was declined."
+        PaymentStatus.REQUIRES_PAYMENT, "generic_decline", "Your card was declined."
     ),
     "4000000000009995": CardOutcome(
-        PaymentStatus.FAILED, "insufficient_funds", "Your card has insufficient funds."
+        PaymentStatus.REQUIRES_PAYMENT, "insufficient_funds", "Your card has insufficient funds."
     ),
 }
 
@@ -49,6 +50,9 @@ class FakeGateway:
         # The fake confirms on our own pay page, in the request: it never leaves a payment
         # in flight, so the only answer it can give is "waiting for the shopper".
         return Intent(ref=ref, status=PaymentStatus.REQUIRES_PAYMENT)
+
+    def cancel_intent(self, ref: str, *, key: str) -> Intent:
+        return Intent(ref=ref, status=PaymentStatus.CANCELED)
 
     def refund(self, *, intent_ref: str, amount: Money, reason: str, key: str) -> GatewayRefund:
         return GatewayRefund(

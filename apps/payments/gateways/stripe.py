@@ -35,7 +35,7 @@ def plain(obj: Any) -> dict[str, Any]:
 
 def intent_status(intent: dict[str, Any]) -> PaymentStatus:
     """Stripe's PaymentIntent status in our words. A payment method that failed sends the intent
-    back to requires_payment_method with a last_payment_error: for us that is a failure."""
+    back to requires_payment_method with a last_payment_error: still open, for another card."""
     status = intent.get("status")
     if status == "succeeded":
         return PaymentStatus.SUCCEEDED
@@ -43,8 +43,6 @@ def intent_status(intent: dict[str, Any]) -> PaymentStatus:
         return PaymentStatus.PROCESSING
     if status == "canceled":
         return PaymentStatus.CANCELED
-    if status == "requires_payment_method" and intent.get("last_payment_error"):
-        return PaymentStatus.FAILED
     return PaymentStatus.REQUIRES_PAYMENT
 
 
@@ -57,7 +55,15 @@ def to_intent(obj: Any) -> Intent:
         client_secret=intent.get("client_secret"),
         failure_code=str(error.get("decline_code") or error.get("code") or ""),
         failure_message=str(error.get("message") or ""),
+        attempt_ref=_id(intent.get("latest_charge")),
     )
+
+
+def _id(ref: Any) -> str:
+    """An id Stripe sends either bare or as the expanded object."""
+    if isinstance(ref, dict):
+        ref = ref.get("id")
+    return ref if isinstance(ref, str) else ""
 
 
 @contextmanager
@@ -110,6 +116,15 @@ class StripeGateway:
     def retrieve_intent(self, ref: str) -> Intent:
         with _mapped_errors():
             return to_intent(self.client.v1.payment_intents.retrieve(ref))
+
+    def cancel_intent(self, ref: str, *, key: str) -> Intent:
+        with _mapped_errors():
+            intent = self.client.v1.payment_intents.cancel(
+                ref,
+                params={"cancellation_reason": "abandoned"},
+                options={"idempotency_key": key},
+            )
+        return to_intent(intent)
 
     def refund(self, *, intent_ref: str, amount: Money, reason: str, key: str) -> GatewayRefund:
         params = {
