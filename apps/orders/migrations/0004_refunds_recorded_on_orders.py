@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0002_pay_url'),
+        ('orders', '0003_ship_phone_as_long_as_address_phone'),
     ]
 
     operations = [
