@@ -8,6 +8,7 @@ import logging
 from django.db import IntegrityError, transaction
 
 from apps.orders.models import Order, OrderEvent
+from apps.orders.services.checkout import hold_reference
 from apps.orders.services.lifecycle import order_transition
 from apps.orders.transitions import UNPAID
 from contracts.catalog.dto import StockLine
@@ -64,14 +65,16 @@ def _take_stock(order: Order) -> bool:
         return True
     except ReservationReleased:
         pass
-    reference = f"{order.reservation_ref.split(':r')[0]}:late"
+    reference = hold_reference(
+        customer_id=order.customer_id, idempotency_key=order.idempotency_key, late=True
+    )
     lines = tuple(StockLine(line.product_id, line.quantity) for line in order.lines.all())
     try:
         catalog_service().reserve_stock(lines, reference, 600)
     except OutOfStock:
         return False
     catalog_service().commit_reservation(reference)
-    Order.objects.filter(pk=order.pk).update(reservation_ref=reference)
+    Order.objects.filter(pk=order.pk).update(reservation_ref=reference, reservation_late=True)
     return True
 
 

@@ -31,7 +31,15 @@ class Order(models.Model):
     ship_region = models.CharField("region", max_length=100, blank=True)
     ship_country = models.CharField("country", max_length=2)
     ship_phone = models.CharField("phone", max_length=30, blank=True)
-    reservation_ref = models.CharField(max_length=100)
+    reservation_ref = models.CharField(
+        max_length=100, help_text="the catalog's reference of the current hold (see hold_reference)"
+    )
+    reservation_attempt = models.PositiveSmallIntegerField(
+        default=1, help_text="the payment attempt the current hold was taken for (1: at checkout)"
+    )
+    reservation_late = models.BooleanField(
+        default=False, help_text="the current hold was taken again for a payment that came late"
+    )
     reservation_expires_at = models.DateTimeField()
     payment_ref = models.CharField(max_length=64, blank=True)
     pay_url = models.CharField(

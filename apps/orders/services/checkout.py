@@ -62,6 +62,17 @@ def reservation_seconds() -> int:
     return int(getattr(settings, "ORDERS_RESERVATION_MINUTES", 30)) * 60
 
 
+def hold_reference(
+    *, customer_id: int, idempotency_key: str, attempt: int = 1, late: bool = False
+) -> str:
+    """The catalog reference of an order's stock hold, built from its parts (the order keeps
+    them as fields: nothing parses it back). The key enters as a digest, so a key holding
+    ":r2" or ":late" cannot spell another order's hold."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
+    suffix = ":late" if late else (f":r{attempt}" if attempt > 1 else "")
+    return f"checkout:{customer_id}:{digest}{suffix}"
+
+
 def fingerprint(address: ShippingAddressDTO) -> str:
     return hashlib.sha256("\x1f".join(astuple(address)).encode()).hexdigest()
 
@@ -88,7 +99,7 @@ def order_place_or_replay(
     cart = cart_service().get_customer_cart(customer.customer_id)
     if not cart.checkout_ready:
         raise CartNotReady(_cart_problem(cart), details={"lines": len(cart.lines)})
-    reference = f"checkout:{customer.customer_id}:{idempotency_key}"
+    reference = hold_reference(customer_id=customer.customer_id, idempotency_key=idempotency_key)
     reservation = catalog_service().reserve_stock(
         tuple(StockLine(line.product_id, line.quantity) for line in cart.lines),
         reference,
