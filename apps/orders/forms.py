@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from contracts.accounts.dto import AddressDTO
-from contracts.orders.dto import ShippingAddressDTO
+from contracts.orders.dto import ShippingAddressDTO, idempotency_key_problem
 
 NEW = "new"
 
@@ -27,7 +27,7 @@ class CheckoutForm(forms.Form):
         error_messages={"invalid": "Use the two-letter country code, e.g. FR."},
     )  # fmt: skip
     phone = forms.CharField(max_length=30, required=False)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, strip=False)
 
     REQUIRED_NEW = ("full_name", "line1", "city", "postal_code", "country")
 
@@ -60,6 +60,13 @@ class CheckoutForm(forms.Form):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, "This field is required for a new address.")
         return data
+
+    def clean_idempotency_key(self) -> str:
+        key: str = self.cleaned_data["idempotency_key"]
+        problem = idempotency_key_problem(key)
+        if problem is not None:
+            raise forms.ValidationError(problem)
+        return key
 
     def shipping_address(self) -> ShippingAddressDTO:
         data = self.cleaned_data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from contracts.orders.dto import OrderStatus
+from contracts.orders.dto import IDEMPOTENCY_KEY_MAX, OrderStatus
 
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in OrderStatus]
 
@@ -47,7 +47,7 @@ class Order(models.Model):
     )
     payment_attempts = models.PositiveSmallIntegerField(default=0)
     tracking_number = models.CharField(max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX)
     request_fingerprint = models.CharField(max_length=64)
     placed_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

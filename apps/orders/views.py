@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from apps.orders import selectors
 from apps.orders.forms import CheckoutForm
-from apps.orders.services.actions import order_cancel, order_retry_payment
+from apps.orders.services.actions import order_cancel_by_customer, order_retry_payment
 from apps.orders.services.checkout import order_place, shipping_for
 from contracts.accounts.service import accounts_service
 from contracts.cart.service import cart_service
 from contracts.catalog.errors import OutOfStock
 from contracts.kernel.errors import ContractError
 from contracts.orders.dto import OrderStatus
+from contracts.orders.errors import NotCancellable
 from contracts.payments.dto import PaymentCustomer
 
 PAYMENT_DID_NOT_START = (
@@ -46,7 +47,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             messages.error(request, _sold_out_message(exc))
             return redirect("cart:detail")
         except ContractError as exc:
-            messages.error(request, exc.message[:1].upper() + exc.message[1:] + ".")
+            messages.error(request, _sentence(exc.message))
             return redirect("cart:detail")
         if order.state is OrderStatus.CANCELLED:
             messages.error(request, PAYMENT_DID_NOT_START)
@@ -85,14 +86,17 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, number: str) -> HttpResponse:
-    order = selectors.order_for_customer(request.user.pk, number)
-    if order.state not in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED):
-        messages.error(request, "Only an unpaid order can be cancelled here; contact us instead.")
+    try:
+        order = order_cancel_by_customer(customer_id=request.user.pk, number=number)
+    except NotCancellable as exc:
+        messages.error(request, _sentence(exc.message))
     else:
-        order_cancel(number=order.number, actor=f"customer:{request.user.pk}",
-                     reason="cancelled by the customer")  # fmt: skip
         messages.success(request, f"Order {order.number} is cancelled. Nothing was charged.")
-    return redirect("orders:detail", number=order.number)
+    return redirect("orders:detail", number=number)
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + "."
 
 
 @login_required

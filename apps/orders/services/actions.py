@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.orders.models import Order, OrderEvent
+from apps.orders.selectors import order_for_customer
 from apps.orders.services.checkout import (
     compensate_unpaid,
     hold_reference,
@@ -22,7 +23,7 @@ from contracts.catalog.service import catalog_service
 from contracts.kernel.errors import InvalidRequest
 from contracts.kernel.money import Money
 from contracts.orders.dto import OrderStatus
-from contracts.orders.errors import IllegalTransition
+from contracts.orders.errors import IllegalTransition, NotCancellable
 from contracts.payments.dto import PaymentCustomer
 from contracts.payments.service import payments_service
 
@@ -46,6 +47,26 @@ def order_cancel(*, number: str, actor: str, reason: str) -> Order:
             details={"from": order.status, "to": S.CANCELLED.value},
         )
     return Order.objects.get(number=number)
+
+
+def order_cancel_by_customer(*, customer_id: int, number: str) -> Order:
+    """A customer cancels their own order: only while it is unpaid (nothing was charged; its
+    stock goes back). Http404 for an order that is not theirs; NotCancellable once it is paid
+    (then it is staff's to cancel, with a refund). Cancelling twice is refused the same way."""
+    order = order_for_customer(customer_id, number)
+    with transaction.atomic(durable=True):
+        order = locked(order.number)  # checked under the lock: a payment may land meanwhile
+        if order.state not in UNPAID:
+            raise NotCancellable(
+                f"order {order.number} is {order.status.replace('_', ' ')}: only an unpaid "
+                "order can be cancelled, contact us instead",
+                details={"status": order.status},
+            )
+        transition(
+            order, S.CANCELLED, actor=f"customer:{customer_id}", reason="cancelled by the customer"
+        )
+    catalog_service().release_reservation(order.reservation_ref)
+    return order
 
 
 def order_fulfil(*, number: str, tracking_number: str, actor: str) -> Order:

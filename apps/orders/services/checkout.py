@@ -31,7 +31,7 @@ from contracts.catalog.service import catalog_service
 from contracts.kernel.errors import ContractError, InvalidRequest
 from contracts.kernel.events import publish
 from contracts.kernel.money import Money
-from contracts.orders.dto import OrderStatus, ShippingAddressDTO
+from contracts.orders.dto import OrderStatus, ShippingAddressDTO, idempotency_key_problem
 from contracts.orders.errors import CartNotReady, IdempotencyKeyReused
 from contracts.orders.events import OrderPlaced
 from contracts.payments.dto import PaymentCustomer
@@ -91,8 +91,9 @@ def order_place_or_replay(
     *, customer: PaymentCustomer, address: ShippingAddressDTO, idempotency_key: str
 ) -> tuple[Order, bool]:
     """`order_place`, and whether the order was there before this call (a replayed key)."""
-    if not 8 <= len(idempotency_key) <= 64:
-        raise InvalidRequest("an idempotency key is 8 to 64 characters")
+    problem = idempotency_key_problem(idempotency_key)
+    if problem is not None:
+        raise InvalidRequest(problem)
     existing = _replay(customer.customer_id, idempotency_key, address)
     if existing is not None:
         return existing, True
