@@ -47,6 +47,12 @@ class Order(models.Model):
     )
     payment_attempts = models.PositiveSmallIntegerField(default=0)
     tracking_number = models.CharField(max_length=100, blank=True)
+    checkout_lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="while set, a checkout request is finishing this order's steps (payment, "
+        "cart); empty once they are all done",
+    )
     idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX)
     request_fingerprint = models.CharField(max_length=64)
     placed_at = models.DateTimeField(auto_now_add=True, db_index=True)

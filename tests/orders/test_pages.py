@@ -123,7 +123,7 @@ def test_sold_out_during_checkout_goes_back_to_the_cart_with_the_reason(
         },
         follow=True,
     )
-    assert "MUG-1 (only 5 left)" in response.content.decode()
+    assert "Stoneware mug (MUG-1, only 5 left)" in response.content.decode()
     assert not Order.objects.exists()
 
 

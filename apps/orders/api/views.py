@@ -13,7 +13,7 @@ from apps.orders import selectors
 from apps.orders.api.serializers import OrderSerializer, PlaceOrderSerializer
 from apps.orders.models import Order
 from apps.orders.services.actions import order_cancel_by_customer
-from apps.orders.services.checkout import order_place_or_replay
+from apps.orders.services.checkout import order_checkout
 from contracts.accounts.dto import CustomerDTO
 from contracts.accounts.service import accounts_service
 from contracts.orders.dto import (
@@ -58,15 +58,16 @@ class OrderViewSet(
         body = PlaceOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         person = accounts_service().get_customer(request.user.pk)
-        order, replay = order_place_or_replay(
+        result = order_checkout(
             customer=PaymentCustomer(customer_id=person.id, email=person.email, name=person.name),
             address=self._address(person, body.validated_data),
             idempotency_key=key,
         )
+        order = result.placed_order()  # or the 409 naming what sold out
         # The order is the caller's (placed for them, or replayed by their own key): only its
         # lines and timeline are left to read.
         prefetch_related_objects([order], "lines", "timeline")
-        headers = {"Idempotent-Replayed": "true"} if replay else {}
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
         return Response(
             OrderSerializer(order).data, status=status.HTTP_201_CREATED, headers=headers
         )

@@ -10,13 +10,9 @@ from django.utils import timezone
 
 from apps.orders.models import Order, OrderEvent
 from apps.orders.selectors import order_for_customer
-from apps.orders.services.checkout import (
-    compensate_unpaid,
-    hold_reference,
-    payment_start,
-    reservation_seconds,
-)
+from apps.orders.services.checkout import hold_reference, reservation_seconds
 from apps.orders.services.lifecycle import locked, order_transition, transition
+from apps.orders.services.steps import compensate_unpaid, payment_start
 from apps.orders.transitions import UNPAID
 from contracts.catalog.dto import ReservationStatus, StockLine
 from contracts.catalog.service import catalog_service
