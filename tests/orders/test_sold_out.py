@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 
@@ -13,7 +14,8 @@ from apps.cart.selectors import Owner
 from apps.cart.services import cart_add
 from apps.catalog.models import Reservation
 from apps.orders.models import Order
-from apps.orders.services.checkout import order_place
+from apps.orders.services.checkout import hold_reference, order_checkout, order_place
+from apps.orders.services.outcomes import Outcome
 from contracts.catalog.dto import StockLine
 from contracts.catalog.errors import OutOfStock
 from contracts.catalog.service import catalog_service
@@ -136,3 +138,32 @@ def test_forty_real_carts_for_five_units_are_five_orders_and_thirty_five_named_s
         for items in named
     )
     assert len(payments.started) == 5
+
+
+def test_a_replay_whose_own_first_request_took_the_last_units_places_that_order(
+    shopper, payments, mug
+):
+    """The first request held the last five mugs under its key, then died before writing the
+    order: the cart now says sold out, but the stock is this checkout's own."""
+    cart_add(owner=Owner(customer_id=shopper.pk), product_id=mug.pk, quantity=5)
+    reference = hold_reference(customer_id=shopper.pk, idempotency_key="last-units-01")
+    catalog_service().reserve_stock((StockLine(mug.pk, 5),), reference, 600)
+
+    result = order_checkout(
+        customer=PaymentCustomer(shopper.pk, shopper.email, "Ada"),
+        address=HOME,
+        idempotency_key="last-units-01",
+    )
+
+    assert result.outcome is Outcome.PLACED
+    order = Order.objects.get()
+    assert (order.reservation_ref, order.subtotal, order.total) == (
+        reference,
+        Decimal("70.00"),
+        Decimal("70.00"),
+    )
+    assert [(line.sku, line.quantity, line.line_total) for line in order.lines.all()] == [
+        ("MUG-1", 5, Decimal("70.00"))
+    ]
+    assert Reservation.objects.count() == 1
+    assert len(payments.started) == 1

@@ -109,11 +109,15 @@ def order_checkout(
     if existing is not None:
         return steps.resume(existing, customer)
     cart = cart_service().get_customer_cart(customer.customer_id)
-    sold_out = sold_out_in_cart(cart)
-    if sold_out:
-        return CheckoutResult(Outcome.SOLD_OUT, sold_out=sold_out)
-    if not cart.checkout_ready:
+    if not cart.checkout_ready and not sold_out_in_cart(cart):
+        # Emptied by a twin request with this key that placed the order meanwhile?
+        placed = _replay(customer.customer_id, idempotency_key, address)
+        if placed is not None:
+            return steps.resume(placed, customer)
         raise CartNotReady(_cart_problem(cart), details={"lines": len(cart.lines)})
+    # Lines the cart flags sold out are still asked for: the catalog's answer is the one that
+    # counts (a twin request with this key may hold that very stock under our reference), and
+    # it names what is short the same way for everyone.
     reference = hold_reference(customer_id=customer.customer_id, idempotency_key=idempotency_key)
     try:
         reservation = catalog_service().reserve_stock(
@@ -153,7 +157,11 @@ def _create(
     customer: PaymentCustomer, address: ShippingAddressDTO, key: str, cart: CartDTO,
     reference: str, expires_at: datetime,
 ) -> Order:  # fmt: skip
-    subtotal = cart.subtotal
+    # Priced here, line by line: the cart leaves a line it flagged sold out out of its totals,
+    # and the catalog has just held that stock after all.
+    subtotal = sum(
+        (line.unit_price * line.quantity for line in cart.lines), Money.zero(cart.currency)
+    )
     shipping = shipping_for(subtotal)
     total = subtotal + shipping
     with transaction.atomic(durable=True):
@@ -178,7 +186,7 @@ def _create(
                 name=line.name,
                 unit_price=line.unit_price.amount,
                 quantity=line.quantity,
-                line_total=line.line_total.amount,
+                line_total=(line.unit_price * line.quantity).amount,
             )  # fmt: skip
             for line in cart.lines
         )
