@@ -11,7 +11,7 @@ from django_countries import countries
 
 from contracts.accounts.dto import AddressDTO
 from contracts.kernel.address import ADDRESS_PARTS, COUNTRY_PROMPT, COUNTRY_UNKNOWN, AddressPart
-from contracts.orders.dto import ShippingAddressDTO
+from contracts.orders.dto import ShippingAddressDTO, idempotency_key_problem
 
 NEW = "new"
 
@@ -40,7 +40,7 @@ def _new_address_field(part: AddressPart) -> forms.Field:
 
 class CheckoutForm(forms.Form):
     address = forms.ChoiceField(widget=forms.RadioSelect, label="Ship to")
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, strip=False)
 
     def __init__(self, *args: Any, addresses: tuple[AddressDTO, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +74,13 @@ class CheckoutForm(forms.Form):
                 if part.required and not data.get(part.name) and part.name not in self.errors:
                     self.add_error(part.name, part.missing)
         return data
+
+    def clean_idempotency_key(self) -> str:
+        key: str = self.cleaned_data["idempotency_key"]
+        problem = idempotency_key_problem(key)
+        if problem is not None:
+            raise forms.ValidationError(problem)
+        return key
 
     def shipping_address(self) -> ShippingAddressDTO:
         """The saved address chosen, or the new one typed (the orders service checks both)."""

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 
+from django.db import IntegrityError, transaction
+
 from apps.orders.models import Order, OrderEvent
+from apps.orders.services.checkout import hold_reference
 from apps.orders.services.lifecycle import order_transition
 from apps.orders.services.refunds import order_record_refund
 from apps.orders.transitions import UNPAID
@@ -43,7 +46,7 @@ def on_payment_succeeded(event: PaymentSucceeded) -> None:
     if order.state not in UNPAID:
         return  # already paid: a duplicate from the gateway
     if not _take_stock(order):
-        _refund_late_payment(order, event)
+        _refund(order, event)  # the cancel below is the audit row, under the event's id
         order_transition(
             number=order.number, to=S.CANCELLED, actor="payments",
             reason="paid after the hold expired, and the items sold out meanwhile: refunded",
@@ -63,26 +66,46 @@ def _take_stock(order: Order) -> bool:
         return True
     except ReservationReleased:
         pass
-    reference = f"{order.reservation_ref.split(':r')[0]}:late"
+    reference = hold_reference(
+        customer_id=order.customer_id, idempotency_key=order.idempotency_key, late=True
+    )
     lines = tuple(StockLine(line.product_id, line.quantity) for line in order.lines.all())
     try:
         catalog_service().reserve_stock(lines, reference, 600)
     except OutOfStock:
         return False
     catalog_service().commit_reservation(reference)
-    Order.objects.filter(pk=order.pk).update(reservation_ref=reference)
+    Order.objects.filter(pk=order.pk).update(reservation_ref=reference, reservation_late=True)
     return True
 
 
 def _refund_late_payment(order: Order, event: PaymentSucceeded) -> None:
+    """Give back money for an order already cancelled, noted under the event's id: a
+    redelivered event is `_seen` and asks for nothing; two deliveries at once ask for the
+    same refund (one key) and write one row."""
+    _refund(order, event)
+    try:
+        with transaction.atomic():
+            OrderEvent.objects.create(
+                order=order,
+                from_status=order.status,
+                to_status=order.status,
+                actor="payments",
+                reason=f"late payment {event.payment_ref} refunded",
+                cause_event_id=event.event_id,
+            )
+    except IntegrityError:
+        if not _seen(event.event_id):
+            raise
+
+
+def _refund(order: Order, event: PaymentSucceeded) -> None:
     payments_service().refund(
-        event.payment_ref, event.amount, "the order was cancelled before the payment arrived",
+        event.payment_ref,
+        event.amount,
+        "the order was cancelled before the payment arrived",
         f"{order.number}:late:{event.payment_ref}",
-    )  # fmt: skip
-    OrderEvent.objects.create(
-        order=order, from_status=order.status, to_status=order.status, actor="payments",
-        reason=f"late payment {event.payment_ref} refunded",
-    )  # fmt: skip
+    )
 
 
 @subscribe(PaymentFailed, name="orders.payment_failed")

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from contracts.kernel.money import Money
-from contracts.orders.dto import OrderStatus
+from contracts.orders.dto import IDEMPOTENCY_KEY_MAX, OrderStatus
 
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in OrderStatus]
 
@@ -39,7 +39,15 @@ class Order(models.Model):
     ship_region = models.CharField("region", max_length=100, blank=True)
     ship_country = models.CharField("country", max_length=2)
     ship_phone = models.CharField("phone", max_length=32, blank=True)  # as an address book phone
-    reservation_ref = models.CharField(max_length=100)
+    reservation_ref = models.CharField(
+        max_length=100, help_text="the catalog's reference of the current hold (see hold_reference)"
+    )
+    reservation_attempt = models.PositiveSmallIntegerField(
+        default=1, help_text="the payment attempt the current hold was taken for (1: at checkout)"
+    )
+    reservation_late = models.BooleanField(
+        default=False, help_text="the current hold was taken again for a payment that came late"
+    )
     reservation_expires_at = models.DateTimeField()
     payment_ref = models.CharField(max_length=64, blank=True)
     pay_url = models.CharField(
@@ -47,7 +55,13 @@ class Order(models.Model):
     )
     payment_attempts = models.PositiveSmallIntegerField(default=0)
     tracking_number = models.CharField(max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=64)
+    checkout_lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="while set, a checkout request is finishing this order's steps (payment, "
+        "cart); empty once they are all done",
+    )
+    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX)
     request_fingerprint = models.CharField(max_length=64)
     placed_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,13 +11,21 @@ from django.views.decorators.http import require_POST
 
 from apps.orders import selectors
 from apps.orders.forms import CheckoutForm
-from apps.orders.services.actions import order_cancel, order_retry_payment
-from apps.orders.services.checkout import order_place, shipping_for
+from apps.orders.services.actions import order_cancel_by_customer, order_retry_payment
+from apps.orders.services.checkout import order_checkout, shipping_for
+from apps.orders.services.outcomes import (
+    CheckoutResult,
+    Outcome,
+    SoldOutItem,
+    sold_out_in_cart,
+    sold_out_named,
+)
 from contracts.accounts.service import accounts_service
 from contracts.cart.service import cart_service
 from contracts.catalog.errors import OutOfStock
 from contracts.kernel.errors import ContractError
 from contracts.orders.dto import OrderStatus
+from contracts.orders.errors import NotCancellable
 from contracts.payments.dto import PaymentCustomer
 
 PAYMENT_DID_NOT_START = (
@@ -38,33 +46,44 @@ def checkout(request: HttpRequest) -> HttpResponse:
     form = CheckoutForm(request.POST or None, addresses=addresses)
     if request.method == "POST" and form.is_valid():
         try:
-            order = order_place(
+            result = order_checkout(
                 customer=_customer(request), address=form.shipping_address(),
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )  # fmt: skip
-        except OutOfStock as exc:
-            messages.error(request, _sold_out_message(exc))
-            return redirect("cart:detail")
         except ContractError as exc:
-            messages.error(request, exc.message[:1].upper() + exc.message[1:] + ".")
+            messages.error(request, _sentence(exc.message))
             return redirect("cart:detail")
-        if order.state is OrderStatus.CANCELLED:
-            messages.error(request, PAYMENT_DID_NOT_START)
-        elif order.state is OrderStatus.PENDING_PAYMENT and order.pay_url:
-            return redirect(order.pay_url)  # the payments service's own pay page
-        return redirect("orders:detail", number=order.number)
+        return _answer(request, result)
     cart = cart_service().get_customer_cart(request.user.pk)
     if not cart.lines:
         messages.info(request, "Your cart is empty.")
         return redirect("cart:detail")
     shipping = shipping_for(cart.subtotal)
-    context = {"form": form, "cart": cart, "shipping": shipping, "total": cart.subtotal + shipping}
+    context = {
+        "form": form,
+        "cart": cart,
+        "shipping": shipping,
+        "total": cart.subtotal + shipping,
+        "sold_out": sold_out_in_cart(cart),
+    }
     return render(request, "orders/checkout.html", context)
 
 
-def _sold_out_message(exc: OutOfStock) -> str:
-    items = exc.details.get("items", [])
-    names = ", ".join(f"{i['sku']} (only {i['available']} left)" for i in items)
+def _answer(request: HttpRequest, result: CheckoutResult) -> HttpResponse:
+    """Where a checkout sends the shopper: the same place for the first request and for
+    every replay of its form."""
+    if result.order is None:  # sold out: nothing was placed
+        messages.error(request, sold_out_message(result.sold_out))
+        return redirect("cart:detail")
+    if result.outcome is Outcome.PAYMENT_NOT_STARTED:
+        messages.error(request, PAYMENT_DID_NOT_START)
+    elif result.pay_url:
+        return redirect(result.pay_url)  # the payments service's own pay page
+    return redirect("orders:detail", number=result.order.number)
+
+
+def sold_out_message(items: tuple[SoldOutItem, ...]) -> str:
+    names = ", ".join(item.describe() for item in items)
     return f"Sorry, some items sold out while you were checking out: {names}. Nothing was charged."
 
 
@@ -85,14 +104,17 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, number: str) -> HttpResponse:
-    order = selectors.order_for_customer(request.user.pk, number)
-    if order.state not in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED):
-        messages.error(request, "Only an unpaid order can be cancelled here; contact us instead.")
+    try:
+        order = order_cancel_by_customer(customer_id=request.user.pk, number=number)
+    except NotCancellable as exc:
+        messages.error(request, _sentence(exc.message))
     else:
-        order_cancel(number=order.number, actor=f"customer:{request.user.pk}",
-                     reason="cancelled by the customer")  # fmt: skip
         messages.success(request, f"Order {order.number} is cancelled. Nothing was charged.")
-    return redirect("orders:detail", number=order.number)
+    return redirect("orders:detail", number=number)
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + "."
 
 
 @login_required
@@ -104,7 +126,8 @@ def retry_payment(request: HttpRequest, number: str) -> HttpResponse:
         if order.state is OrderStatus.PENDING_PAYMENT and order.pay_url:
             return redirect(order.pay_url)
     except OutOfStock as exc:
-        messages.error(request, _sold_out_message(exc))
+        names = {line.sku: line.name for line in order.lines.all()}
+        messages.error(request, sold_out_message(sold_out_named(exc, names)))
     except ContractError as exc:
         messages.error(request, exc.message)
     return redirect("orders:detail", number=order.number)

@@ -8,6 +8,22 @@ from datetime import datetime
 
 from contracts.kernel.money import Money
 
+# An order request's idempotency key (the checkout form's hidden field, the API's
+# Idempotency-Key header): every entry point checks it with `idempotency_key_problem`.
+IDEMPOTENCY_KEY_MIN = 8
+IDEMPOTENCY_KEY_MAX = 64
+
+
+def idempotency_key_problem(key: str) -> str | None:
+    """What is wrong with `key` as an order request's idempotency key, or None when it is
+    fine: 8 to 64 characters."""
+    if IDEMPOTENCY_KEY_MIN <= len(key) <= IDEMPOTENCY_KEY_MAX:
+        return None
+    return (
+        f"an idempotency key is {IDEMPOTENCY_KEY_MIN} to {IDEMPOTENCY_KEY_MAX} characters, "
+        f"this one has {len(key)}"
+    )
+
 
 class OrderStatus(enum.Enum):
     PENDING_PAYMENT = "pending_payment"

@@ -17,6 +17,14 @@ class IllegalTransition(Conflict):
     title = "The order cannot change to that status."
 
 
+class NotCancellable(Conflict):
+    """A customer cancels only an unpaid order (details: status); a paid one is staff's to
+    cancel, with a refund."""
+
+    code = "not_cancellable"
+    title = "This order can no longer be cancelled."
+
+
 class CartNotReady(InvalidRequest):
     """The cart is empty or holds lines that cannot be bought (details: problems)."""
 

@@ -80,6 +80,7 @@ class FakePayments:
     fail_with: Exception | None = None
     started: dict[str, PaymentSession] = field(default_factory=dict)
     refunds: dict[str, RefundDTO] = field(default_factory=dict)
+    refund_calls: list[str] = field(default_factory=list)  # each call's key, repeats included
     counter: itertools.count[int] = field(default_factory=itertools.count)
 
     def health(self) -> ServiceHealth:
@@ -105,6 +106,7 @@ class FakePayments:
     def refund(
         self, payment_ref: str, amount: Money, reason: str, idempotency_key: str
     ) -> RefundDTO:
+        self.refund_calls.append(idempotency_key)
         if self.fail_with is not None:
             raise self.fail_with
         return self.refunds.setdefault(

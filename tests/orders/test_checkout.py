@@ -101,7 +101,9 @@ def test_a_cart_with_a_product_no_longer_sold_places_nothing(place, mug, lamp):
 def test_sold_out_places_nothing_and_says_what_is_left(place, mug, lamp, payments):
     with pytest.raises(OutOfStock) as caught:
         place({mug: 1, lamp: 3})
-    assert caught.value.details["items"] == [{"sku": "LAMP-1", "requested": 3, "available": 2}]
+    assert caught.value.details["items"] == [
+        {"sku": "LAMP-1", "name": "Desk lamp", "requested": 3, "available": 2}
+    ]
     assert not Order.objects.exists()
     assert (held(mug), held(lamp)) == ((5, 0), (2, 0))
     assert payments.started == {}

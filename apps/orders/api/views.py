@@ -12,18 +12,23 @@ from rest_framework.response import Response
 from apps.orders import selectors
 from apps.orders.api.serializers import OrderSerializer, PlaceOrderSerializer
 from apps.orders.models import Order
-from apps.orders.services.actions import order_cancel
-from apps.orders.services.checkout import order_place_or_replay
+from apps.orders.services.actions import order_cancel_by_customer
+from apps.orders.services.checkout import order_checkout
 from contracts.accounts.dto import CustomerDTO
 from contracts.accounts.service import accounts_service
-from contracts.orders.dto import OrderStatus, ShippingAddressDTO
-from contracts.orders.errors import IllegalTransition
+from contracts.orders.dto import (
+    IDEMPOTENCY_KEY_MAX,
+    IDEMPOTENCY_KEY_MIN,
+    ShippingAddressDTO,
+    idempotency_key_problem,
+)
 from contracts.payments.dto import PaymentCustomer
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
-    description="8–64 characters. Repeating a request with the same key returns the first "
-    "order (header Idempotent-Replayed: true) and never places a second one.",
+    description=f"{IDEMPOTENCY_KEY_MIN}–{IDEMPOTENCY_KEY_MAX} characters. Repeating a request "
+    "with the same key returns the first order (header Idempotent-Replayed: true) and never "
+    "places a second one.",
 )  # fmt: skip
 
 
@@ -49,22 +54,22 @@ class OrderViewSet(
                    responses={201: OrderSerializer})  # fmt: skip
     def create(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "")
-        if not 8 <= len(key) <= 64:
-            raise serializers.ValidationError(
-                {"Idempotency-Key": ["send an Idempotency-Key header of 8 to 64 characters"]}
-            )
+        problem = idempotency_key_problem(key)
+        if problem is not None:  # a malformed header is a 400, as a malformed body is
+            raise serializers.ValidationError({"Idempotency-Key": [problem]})
         body = PlaceOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         person = accounts_service().get_customer(request.user.pk)
-        order, replay = order_place_or_replay(
+        result = order_checkout(
             customer=PaymentCustomer(customer_id=person.id, email=person.email, name=person.name),
             address=self._address(person, body.validated_data),
             idempotency_key=key,
         )
+        order = result.placed_order()  # or the 409 naming what sold out
         # The order is the caller's (placed for them, or replayed by their own key): only its
         # lines and timeline are left to read.
         prefetch_related_objects([order], "lines", "timeline", "refunds")
-        headers = {"Idempotent-Replayed": "true"} if replay else {}
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
         return Response(
             OrderSerializer(order).data, status=status.HTTP_201_CREATED, headers=headers
         )
@@ -92,12 +97,6 @@ class OrderViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, number: str) -> Response:
         """Cancel an unpaid order (its stock is released, nothing is charged)."""
-        order = self.get_object()
-        if order.state not in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED):
-            raise IllegalTransition(
-                f"order {order.number} is {order.status}: only unpaid orders can be cancelled",
-                details={"from": order.status, "to": "cancelled"},
-            )
-        order_cancel(number=order.number, actor=f"customer:{request.user.pk}",
-                     reason="cancelled by the customer")  # fmt: skip
-        return Response(OrderSerializer(self.get_object()).data)
+        order = order_cancel_by_customer(customer_id=request.user.pk, number=number)
+        prefetch_related_objects([order], "lines", "timeline")
+        return Response(OrderSerializer(order).data)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.orders.models import Order, OrderEvent
-from apps.orders.services.checkout import compensate_unpaid, payment_start, reservation_seconds
+from apps.orders.selectors import order_for_customer
+from apps.orders.services.checkout import hold_reference, reservation_seconds
 from apps.orders.services.lifecycle import locked, order_transition, transition
+from apps.orders.services.steps import compensate_unpaid, payment_start
 from apps.orders.transitions import UNPAID
 from contracts.catalog.dto import ReservationStatus, StockLine
 from contracts.catalog.service import catalog_service
 from contracts.kernel.errors import InvalidRequest
 from contracts.kernel.money import Money
 from contracts.orders.dto import OrderStatus
-from contracts.orders.errors import IllegalTransition
+from contracts.orders.errors import IllegalTransition, NotCancellable
 from contracts.payments.dto import PaymentCustomer
 from contracts.payments.service import payments_service
 
@@ -40,6 +43,26 @@ def order_cancel(*, number: str, actor: str, reason: str) -> Order:
             details={"from": order.status, "to": S.CANCELLED.value},
         )
     return Order.objects.get(number=number)
+
+
+def order_cancel_by_customer(*, customer_id: int, number: str) -> Order:
+    """A customer cancels their own order: only while it is unpaid (nothing was charged; its
+    stock goes back). Http404 for an order that is not theirs; NotCancellable once it is paid
+    (then it is staff's to cancel, with a refund). Cancelling twice is refused the same way."""
+    order = order_for_customer(customer_id, number)
+    with transaction.atomic(durable=True):
+        order = locked(order.number)  # checked under the lock: a payment may land meanwhile
+        if order.state not in UNPAID:
+            raise NotCancellable(
+                f"order {order.number} is {order.status.replace('_', ' ')}: only an unpaid "
+                "order can be cancelled, contact us instead",
+                details={"status": order.status},
+            )
+        transition(
+            order, S.CANCELLED, actor=f"customer:{customer_id}", reason="cancelled by the customer"
+        )
+    catalog_service().release_reservation(order.reservation_ref)
+    return order
 
 
 def order_fulfil(*, number: str, tracking_number: str, actor: str) -> Order:
@@ -92,22 +115,34 @@ def order_retry_payment(*, number: str, customer: PaymentCustomer) -> Order:
     order = Order.objects.get(number=number)
     if order.state is not S.PAYMENT_FAILED:
         raise IllegalTransition(f"order {number} is {order.status}: nothing to retry")
-    reference = order.reservation_ref
-    held = catalog_service().reserve_stock(_stock_lines(order), reference, reservation_seconds())
-    if held.status is not ReservationStatus.ACTIVE:
-        reference = f"{order.reservation_ref.split(':r')[0]}:r{order.payment_attempts + 1}"
-        held = catalog_service().reserve_stock(
-            _stock_lines(order), reference, reservation_seconds()
-        )
+    reference, attempt, expires_at = _hold(order)
     with transaction.atomic(durable=True):
         order = locked(number)
-        order.reservation_ref, order.reservation_expires_at = reference, held.expires_at
-        order.save(update_fields=["reservation_ref", "reservation_expires_at"])
+        order.reservation_ref, order.reservation_attempt = reference, attempt
+        order.reservation_expires_at = expires_at
+        order.save(
+            update_fields=["reservation_ref", "reservation_attempt", "reservation_expires_at"]
+        )
         order.payment_attempts += 1  # a new attempt, a new payment key; saved by transition
         transition(order, S.PENDING_PAYMENT, actor=f"customer:{order.customer_id}",
                    reason="payment retried")  # fmt: skip
     payment_start(order, customer)
     return Order.objects.get(number=number)
+
+
+def _hold(order: Order) -> tuple[str, int, datetime]:
+    """The order's stock held again: its current hold if still active, else a new one named
+    for the coming attempt. (reference, attempt, expiry)"""
+    lines = _stock_lines(order)
+    held = catalog_service().reserve_stock(lines, order.reservation_ref, reservation_seconds())
+    if held.status is ReservationStatus.ACTIVE:
+        return order.reservation_ref, order.reservation_attempt, held.expires_at
+    attempt = order.payment_attempts + 1
+    reference = hold_reference(
+        customer_id=order.customer_id, idempotency_key=order.idempotency_key, attempt=attempt
+    )
+    held = catalog_service().reserve_stock(lines, reference, reservation_seconds())
+    return reference, attempt, held.expires_at
 
 
 def _stock_lines(order: Order) -> tuple[StockLine, ...]:

@@ -4,9 +4,12 @@
     line snapshots → start the payment (payments, keyed by the order) → empty the cart
 
 A failure undoes what came before: no stock → no order; no payment → the order is cancelled
-(it says why) and its stock released. A crash between steps heals by itself: an unused
-reservation expires, an unpaid order is cancelled by `orders_expire`. Replaying the same
-idempotency key returns the first order and repeats nothing.
+(it says why) and its stock released. The order is written holding a short checkout lease
+(`steps`): the steps after it are finished by whoever holds the lease, so a request that died
+half-way is finished, exactly once, by the next request with the same idempotency key, and
+replays that arrive while the first is still running wait for it and answer as it did.
+Whatever nobody finishes heals by itself: an unused reservation expires, an unpaid order is
+cancelled by `orders_expire`.
 """
 
 from __future__ import annotations
@@ -22,21 +25,27 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from apps.orders.models import Order, OrderEvent, OrderLine
+from apps.orders.services import steps
 from apps.orders.services.address import shipping_address_check
-from apps.orders.services.lifecycle import order_transition
+from apps.orders.services.outcomes import (
+    CheckoutResult,
+    Outcome,
+    sold_out_in_cart,
+    sold_out_named,
+)
 from apps.orders.snapshots import order_dto
 from contracts.cart.dto import CartDTO
 from contracts.cart.service import cart_service
 from contracts.catalog.dto import StockLine
+from contracts.catalog.errors import OutOfStock
 from contracts.catalog.service import catalog_service
-from contracts.kernel.errors import ContractError, InvalidRequest
+from contracts.kernel.errors import InvalidRequest
 from contracts.kernel.events import publish
 from contracts.kernel.money import Money
-from contracts.orders.dto import OrderStatus, ShippingAddressDTO
+from contracts.orders.dto import OrderStatus, ShippingAddressDTO, idempotency_key_problem
 from contracts.orders.errors import CartNotReady, IdempotencyKeyReused
 from contracts.orders.events import OrderPlaced
 from contracts.payments.dto import PaymentCustomer
-from contracts.payments.service import payments_service
 
 logger = logging.getLogger(__name__)
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
@@ -63,6 +72,17 @@ def reservation_seconds() -> int:
     return int(getattr(settings, "ORDERS_RESERVATION_MINUTES", 30)) * 60
 
 
+def hold_reference(
+    *, customer_id: int, idempotency_key: str, attempt: int = 1, late: bool = False
+) -> str:
+    """The catalog reference of an order's stock hold, built from its parts (the order keeps
+    them as fields: nothing parses it back). The key enters as a digest, so a key holding
+    ":r2" or ":late" cannot spell another order's hold."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
+    suffix = ":late" if late else (f":r{attempt}" if attempt > 1 else "")
+    return f"checkout:{customer_id}:{digest}{suffix}"
+
+
 def fingerprint(address: ShippingAddressDTO) -> str:
     return hashlib.sha256("\x1f".join(astuple(address)).encode()).hexdigest()
 
@@ -70,48 +90,55 @@ def fingerprint(address: ShippingAddressDTO) -> str:
 def order_place(
     *, customer: PaymentCustomer, address: ShippingAddressDTO, idempotency_key: str
 ) -> Order:
-    """Check out the customer's cart to `address`. Idempotent on (customer, key)."""
-    order, _ = order_place_or_replay(
-        customer=customer, address=address, idempotency_key=idempotency_key
-    )
-    return order
+    """`order_checkout` for callers that want the order: OutOfStock when nothing was placed."""
+    result = order_checkout(customer=customer, address=address, idempotency_key=idempotency_key)
+    return result.placed_order()
 
 
-def order_place_or_replay(
+def order_checkout(
     *, customer: PaymentCustomer, address: ShippingAddressDTO, idempotency_key: str
-) -> tuple[Order, bool]:
-    """`order_place`, and whether the order was there before this call (a replayed key)."""
-    if not 8 <= len(idempotency_key) <= 64:
-        raise InvalidRequest("an idempotency key is 8 to 64 characters")
+) -> CheckoutResult:
+    """Check out the customer's cart to `address` and say what happened. Idempotent on
+    (customer, key): a replay answers with the first request's order and outcome, after
+    finishing whatever that request left undone. Raises InvalidRequest (a bad key),
+    IdempotencyKeyReused (the key of another request), CartNotReady (empty, or a line no
+    longer sold); an item that sold out is the SOLD_OUT outcome, named."""
+    problem = idempotency_key_problem(idempotency_key)
+    if problem is not None:
+        raise InvalidRequest(problem)
     shipping_address_check(address)
     existing = _replay(customer.customer_id, idempotency_key, address)
     if existing is not None:
-        return existing, True
+        return steps.resume(existing, customer)
     cart = cart_service().get_customer_cart(customer.customer_id)
-    if not cart.checkout_ready:
+    if not cart.checkout_ready and not sold_out_in_cart(cart):
+        # Emptied by a twin request with this key that placed the order meanwhile?
+        placed = _replay(customer.customer_id, idempotency_key, address)
+        if placed is not None:
+            return steps.resume(placed, customer)
         raise CartNotReady(_cart_problem(cart), details={"lines": len(cart.lines)})
-    reference = f"checkout:{customer.customer_id}:{idempotency_key}"
-    reservation = catalog_service().reserve_stock(
-        tuple(StockLine(line.product_id, line.quantity) for line in cart.lines),
-        reference,
-        reservation_seconds(),
-    )
+    # Lines the cart flags sold out are still asked for: the catalog's answer is the one that
+    # counts (a twin request with this key may hold that very stock under our reference), and
+    # it names what is short the same way for everyone.
+    reference = hold_reference(customer_id=customer.customer_id, idempotency_key=idempotency_key)
+    try:
+        reservation = catalog_service().reserve_stock(
+            tuple(StockLine(line.product_id, line.quantity) for line in cart.lines),
+            reference,
+            reservation_seconds(),
+        )
+    except OutOfStock as exc:
+        names = {line.sku: line.name for line in cart.lines}
+        return CheckoutResult(Outcome.SOLD_OUT, sold_out=sold_out_named(exc, names))
     try:
         order = _create(customer, address, idempotency_key, cart, reference, reservation.expires_at)
     except IntegrityError:
-        # Another request with this key won the race: answer with its order.
+        # Another request with this key won the race: answer as it does, once it is done.
         replay = _replay(customer.customer_id, idempotency_key, address)
         if replay is None:
             raise
-        return replay, True
-    payment_start(order, customer)
-    if order.state is OrderStatus.CANCELLED:
-        return order, False  # the shopper keeps the cart to try again
-    try:
-        cart_service().clear_cart(cart.id, f"order {order.number}")
-    except ContractError:
-        logger.warning("order %s placed but cart %s not cleared", order.number, cart.id)
-    return order, False
+        return steps.resume(replay, customer)
+    return steps.finish(order, customer, cart_id=cart.id)
 
 
 def _replay(customer_id: int, key: str, address: ShippingAddressDTO) -> Order | None:
@@ -132,7 +159,11 @@ def _create(
     customer: PaymentCustomer, address: ShippingAddressDTO, key: str, cart: CartDTO,
     reference: str, expires_at: datetime,
 ) -> Order:  # fmt: skip
-    subtotal = cart.subtotal
+    # Priced here, line by line: the cart leaves a line it flagged sold out out of its totals,
+    # and the catalog has just held that stock after all.
+    subtotal = sum(
+        (line.unit_price * line.quantity for line in cart.lines), Money.zero(cart.currency)
+    )
     shipping = shipping_for(subtotal)
     total = subtotal + shipping
     with transaction.atomic(durable=True):
@@ -147,6 +178,7 @@ def _create(
             ship_line2=address.line2, ship_city=address.city,
             ship_postal_code=address.postal_code, ship_region=address.region,
             ship_country=address.country, ship_phone=address.phone, payment_attempts=1,
+            checkout_lease_until=steps.lease_from_now(),
         )  # fmt: skip
         lines = OrderLine.objects.bulk_create(
             OrderLine(
@@ -156,7 +188,7 @@ def _create(
                 name=line.name,
                 unit_price=line.unit_price.amount,
                 quantity=line.quantity,
-                line_total=line.line_total.amount,
+                line_total=(line.unit_price * line.quantity).amount,
             )  # fmt: skip
             for line in cart.lines
         )
@@ -166,35 +198,3 @@ def _create(
         )  # fmt: skip
         publish(OrderPlaced(order=order_dto(order, lines)))
     return order
-
-
-def payment_start(order: Order, customer: PaymentCustomer) -> None:
-    """Open the payment of the attempt `order.payment_attempts` (counted and saved by the
-    caller, so each attempt has its own key); when that fails, cancel the order and give its
-    stock back."""
-    key = f"{order.number}:pay:{order.payment_attempts}"
-    try:
-        session = payments_service().start_payment(
-            order.number, Money(order.total, order.currency), customer, key
-        )
-    except Exception as exc:  # any failure: compensate, then say why
-        logger.warning("payment for %s could not start: %s", order.number, exc)
-        compensate_unpaid(order.number, reason=f"the payment could not be started ({_why(exc)})")
-        order.refresh_from_db()
-        return
-    Order.objects.filter(pk=order.pk).update(
-        payment_ref=session.payment_ref, pay_url=session.pay_url or ""
-    )
-    order.payment_ref, order.pay_url = session.payment_ref, session.pay_url or ""
-
-
-def _why(exc: Exception) -> str:
-    return exc.code if isinstance(exc, ContractError) else type(exc).__name__
-
-
-def compensate_unpaid(number: str, *, reason: str, actor: str = "system") -> None:
-    """Cancel an unpaid order and release its stock (each step idempotent)."""
-    order = Order.objects.get(number=number)
-    if order.state in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED):
-        order_transition(number=number, to=OrderStatus.CANCELLED, actor=actor, reason=reason)
-    catalog_service().release_reservation(order.reservation_ref)
