@@ -42,6 +42,7 @@ MICROSTORE_SERVICES = config.services(env, SERVICE_NAMES)
 SITE_NAME = env.text("MICROSTORE_SITE_NAME", "Microstore")
 SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000")
 
+SITE_ID = 1
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -52,6 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # The information pages (contact, shipping, returns...) that staff edit; flatpages needs
+    # sites, which allauth then reads too: SITE_ID's row is named from SITE_URL when migrated.
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
