@@ -36,6 +36,7 @@ else:
     if not ALLOWED_HOSTS:
         raise EnvError("DJANGO_ALLOWED_HOSTS", "is required when DJANGO_DEBUG=0 (comma-separated)")
 CSRF_TRUSTED_ORIGINS = env.items("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "microstore.views.csrf_failure"  # in the shop's layout; a line for HTMX
 
 SERVICE_NAMES = ("catalog", "accounts", "cart", "orders", "payments", "notifications")
 MICROSTORE_SERVICES = config.services(env, SERVICE_NAMES)
