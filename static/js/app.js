@@ -11,6 +11,33 @@
     });
   });
 
+  // The header's cart link is named "Cart, 2 items": keep the unit in step with the count
+  // that htmx fetched again.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "cart-count") return;
+    var unit = document.querySelector("[data-cart-unit]");
+    if (unit) unit.textContent = target.textContent.trim() === "1" ? " item" : " items";
+  });
+
+  // htmx gives the focus back to an element that has the same id after a swap. When the
+  // focused element is gone for good (a sold-out button replaces the form), the focus goes to
+  // the target's `data-focus-fallback` instead of falling to the top of the page.
+  var focusedIn = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    focusedIn = target && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var id = focusedIn;
+    focusedIn = null;
+    if (!id || (document.activeElement && document.activeElement !== document.body)) return;
+    var target = document.getElementById(id);
+    var fallback = target && target.dataset.focusFallback;
+    var element = fallback && document.querySelector(fallback);
+    if (element) element.focus({ preventScroll: true });
+  });
+
   // A request that fails must not look like a click that did nothing: say what happened and
   // what to do in the layout's live region (#request-error), with a button to reload.
   var SAY = {
