@@ -41,8 +41,13 @@ def sign_in(page, base: str, email: str) -> None:
     page.wait_for_url(base + "/")
 
 
-def test_a_stale_session_tells_the_shopper_to_reload_and_adds_nothing(live_server, page, lamp):
+@pytest.mark.parametrize(("width", "scheme"), [(390, "dark"), (1280, "light")])
+def test_a_stale_session_tells_the_shopper_to_reload_and_adds_nothing(
+    live_server, page, shot, lamp, width, scheme
+):
     UserFactory(email="ada@example.com")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.emulate_media(color_scheme=scheme)
     product_url = f"{live_server.url}/p/brass-desk-lamp/"
     page.goto(product_url)
     other_tab = page.context.new_page()
@@ -54,10 +59,11 @@ def test_a_stale_session_tells_the_shopper_to_reload_and_adds_nothing(live_serve
 
     assert answer.value.status == 403
     region = page.locator("#request-error")
-    expect(region).to_have_attribute("role", "status")
+    expect(region).to_have_attribute("aria-live", "polite")  # a live region, read out politely
     expect(region.locator("p")).to_have_text(SESSION_CHANGED)
     expect(page.locator("#cart-count")).to_have_text("0")
     assert CartLine.objects.count() == 0
+    shot(f"request-error-{width}-{scheme}")
 
     with page.expect_navigation():
         region.get_by_role("button", name="Reload the page").click()
