@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 
+from microstore.infopages import INFO_PAGES
 from microstore.theme import THEME_COOKIE, theme_of
 
 ASSETS = {
@@ -26,12 +27,13 @@ LINKS = ("catalog:home", "catalog:product-list", "admin:index", "accounts:profil
 
 
 @cache
-def _layout() -> dict[str, dict[str, str]]:
+def _layout() -> dict[str, Any]:
     """Asset and link URLs of the layout: constant for the life of the process, so resolved once
     instead of on every page (they were a third of the layout's rendering time)."""
     return {
         "assets": {name: static(path) for name, path in ASSETS.items()},
         "links": {name.replace(":", "_").replace("-", "_"): reverse(name) for name in LINKS},
+        "info_pages": INFO_PAGES,  # the footer's links, without a query per page
     }
 
 

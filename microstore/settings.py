@@ -36,12 +36,14 @@ else:
     if not ALLOWED_HOSTS:
         raise EnvError("DJANGO_ALLOWED_HOSTS", "is required when DJANGO_DEBUG=0 (comma-separated)")
 CSRF_TRUSTED_ORIGINS = env.items("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "microstore.views.csrf_failure"  # in the shop's layout; a line for HTMX
 
 SERVICE_NAMES = ("catalog", "accounts", "cart", "orders", "payments", "notifications")
 MICROSTORE_SERVICES = config.services(env, SERVICE_NAMES)
 SITE_NAME = env.text("MICROSTORE_SITE_NAME", "Microstore")
 SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000")
 
+SITE_ID = 1
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -52,6 +54,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # The information pages (contact, shipping, returns...) that staff edit; flatpages needs
+    # sites, which allauth then reads too: SITE_ID's row is named from SITE_URL when migrated.
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

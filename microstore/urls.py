@@ -4,6 +4,7 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.flatpages.views import flatpage
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
@@ -11,7 +12,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from microstore import api, health, metrics, theme, views
+from microstore import api, health, infopages, metrics, theme, views
 
 SERVICES = settings.SERVICE_NAMES
 
@@ -42,6 +43,8 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # Staff-edited information pages: a flatpage's URL is its whole path (/pages/contact/).
+    re_path(rf"^(?P<url>{infopages.PREFIX.strip('/')}/.+/)$", flatpage, name="info-page"),
     *(path("", include(f"apps.{name}.urls")) for name in SERVICES),
 ]
 
