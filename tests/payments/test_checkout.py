@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from apps.orders.models import Order
-from apps.orders.services.checkout import compensate_unpaid, order_place
+from apps.orders.services.checkout import order_place
+from apps.orders.services.steps import compensate_unpaid
 from apps.payments.models import Payment
 from contracts.catalog.service import catalog_service
 from contracts.kernel.registry import registry
