@@ -24,7 +24,7 @@ def api():
 def token_client(customer):
     client = APIClient()
     response = client.post(
-        "/api/v1/auth/token/", {"username": customer.email, "password": PASSWORD}
+        "/api/v1/auth/token/", {"email": customer.email, "password": PASSWORD}, format="json"
     )
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client
