@@ -40,7 +40,7 @@ class SignInRefused(Exception):
 
 
 class InvalidCredentials(SignInRefused):
-    code, status, title = "invalid_credentials", 400, "The email or password is not correct."
+    code, status, title = "invalid_credentials", 401, "The email or password is not correct."
 
 
 class TooManyRequests(SignInRefused):

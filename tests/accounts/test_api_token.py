@@ -54,7 +54,8 @@ def test_the_email_is_matched_whatever_its_case(api, customer):
 def test_a_wrong_password_gets_no_token(api, customer):
     response = ask_token(api, "ada@example.com", "wrong password")
 
-    body = assert_problem(response, 400, "invalid_credentials")
+    body = assert_problem(response, 401, "invalid_credentials")
+    assert response["WWW-Authenticate"] == "Token"
     assert body["detail"] == "The email address and/or password you specified are not correct."
     assert Token.objects.exists() is False
 
@@ -81,7 +82,7 @@ def test_failures_on_the_form_lock_the_api_out(client, api, customer):
 
 def test_failures_on_the_api_lock_the_form_out(client, api, customer):
     for _ in range(5):
-        assert ask_token(api, "ada@example.com", "wrong password").status_code == 400
+        assert ask_token(api, "ada@example.com", "wrong password").status_code == 401
 
     page = client.post(LOGIN, {"login": "ada@example.com", "password": PASSWORD})
 
@@ -108,7 +109,7 @@ def test_one_address_trying_many_accounts_is_limited_too(api):
     # ... and "10/m/ip": ten failures from one address, whatever the accounts tried.
     UserFactory(email="ada@example.com")
     for n in range(10):
-        assert ask_token(api, f"nobody{n}@example.com", "guess").status_code == 400
+        assert ask_token(api, f"nobody{n}@example.com", "guess").status_code == 401
 
     response = ask_token(api, "ada@example.com", PASSWORD)
 
@@ -154,5 +155,5 @@ def test_an_unverified_email_gets_no_token_but_a_fresh_link(api):
 def test_a_wrong_password_for_an_unverified_email_sends_nothing(api):
     UserFactory(email="late@example.com", verified=False)
 
-    assert_problem(ask_token(api, "late@example.com", "wrong"), 400, "invalid_credentials")
+    assert_problem(ask_token(api, "late@example.com", "wrong"), 401, "invalid_credentials")
     assert mail.outbox == []
