@@ -22,6 +22,7 @@ ACCEPTS: dict[type[fields.Field[Any, Any, Any, Any]], tuple[type, ...]] = {
     fields.FloatField: (int, float),
     fields.DecimalField: (str,),  # the schema documents decimals as strings, e.g. "19.90"
     fields.BooleanField: (bool,),
+    relations.SlugRelatedField: (str,),  # `0` must not find the category whose slug is "0"
 }
 
 

@@ -32,6 +32,18 @@ def test_the_cart_refuses_numbers_of_the_wrong_type(body):
     assert Cart.objects.filter(lines__product_id=product.pk).exists() is False
 
 
+def test_a_relation_named_by_slug_takes_a_string_only(admin_client):
+    from tests.catalog.factories import CategoryFactory
+
+    CategoryFactory(slug="0")
+    body = {"sku": "X-1", "name": "Lamp", "price": "1.00", "category": 0}
+
+    response = admin_client.post("/api/v1/products/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("category", "invalid")]
+
+
 def test_a_form_encoded_body_is_unsupported():
     response = APIClient().post("/api/v1/cart/items/", {"product_id": 1}, format="multipart")
 
