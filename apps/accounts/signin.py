@@ -73,6 +73,7 @@ def api_token_obtain(*, request: HttpRequest, email: str, password: str) -> str:
     form = LoginForm(data={"login": email, "password": password}, request=request)
     if not form.is_valid():
         if _has_error(form, "too_many_login_attempts"):
+            # allauth's own key for this login's counter (private, pinned by the API tests).
             key = get_adapter(request)._get_login_attempts_cache_key(request, email=email)
             raise TooManyAttempts(
                 "Too many failed sign-in attempts: wait, then try again.",
