@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-backend test-browser lint lock clean
+.PHONY: run test test-backend test-browser fuzz-api lint lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (pyenv reads .python-version; or PYTHON=python3.12 make ...)")'
@@ -36,6 +36,9 @@ test-browser: $(STAMP)
 	else \
 		echo "Chromium not found: browser tests skipped (apt-get install chromium)"; \
 	fi
+
+fuzz-api: $(STAMP)
+	.ci/fuzz-api $(FUZZ_DATABASE_URL)
 
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports importlinter.ini

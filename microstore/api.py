@@ -19,6 +19,8 @@ class ServiceListView(APIView):
     permission_classes = (permissions.IsAdminUser,)
 
     @extend_schema(
+        operation_id="service_list",
+        summary="List the services, each with a fresh health probe",
         responses=inline_serializer(
             "Service",
             {
@@ -31,7 +33,7 @@ class ServiceListView(APIView):
                 "seconds": serializers.FloatField(),
             },
             many=True,
-        )
+        ),
     )
     def get(self, request: Request) -> Response:
         return Response([asdict(probe) for probe in probes.services()])

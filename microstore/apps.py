@@ -11,8 +11,10 @@ class MicrostoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished
 
-        from microstore import bindings, checks, context  # noqa: F401  # checks register themselves
+        # checks register themselves
+        from microstore import bindings, checks, context, strict_json  # noqa: F401
 
+        strict_json.install()
         request_finished.connect(context.clear, dispatch_uid="microstore.context.clear")
 
         bindings.bind_all(settings.MICROSTORE_SERVICES)

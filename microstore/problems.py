@@ -13,6 +13,13 @@ from contracts.kernel.errors import ContractError
 
 PROBLEM_JSON = "application/problem+json"
 
+# Validation codes that depend on the data held, not on the request's form, and the answer
+# they get (the later one wins when both occur).
+STATE_CODES = {
+    "unique": (409, "already_exists", "Something with this value already exists."),
+    "does_not_exist": (422, "unknown_reference", "A field names something that does not exist."),
+}
+
 
 def problem_response(
     request: HttpRequest | None,
@@ -89,13 +96,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> JsonResponse |
         headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
     set_rollback()
     if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        held = {error["code"] for error in errors}
+        if held and held <= STATE_CODES.keys():
+            # Well-formed, but the data held disagrees: a taken value clashes with what exists
+            # (409), a reference names nothing (422). 400 is kept for what the schema forbids.
+            status, code, title = STATE_CODES[max(held, key=list(STATE_CODES).index)]
+            return problem_response(
+                request, status=status, code=code, title=title,
+                detail="See `errors` for each field.", extra={"errors": errors}, headers=headers,
+            )  # fmt: skip
         return problem_response(
             request,
             status=exc.status_code,
             code="validation_error",
             title="The submitted data is not valid.",
             detail="See `errors` for each field.",
-            extra={"errors": _flatten(exc.detail)},
+            extra={"errors": errors},
             headers=headers,
         )
     codes = exc.get_codes()

@@ -10,7 +10,6 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from microstore import api, health, infopages, metrics, theme, views
 
@@ -38,7 +37,6 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path("ops/", include("microstore.ops.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -47,7 +47,11 @@ class Product(models.Model):
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products"
     )
     price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3, default=default_currency)
+    currency = models.CharField(
+        max_length=3,
+        default=default_currency,
+        validators=[RegexValidator(r"^[A-Z]{3}\Z", "Give an ISO 4217 code such as EUR.")],
+    )
     is_active = models.BooleanField("for sale", default=True, db_index=True)
     is_featured = models.BooleanField(default=False)
     image = models.ImageField(upload_to="products/", blank=True)
@@ -102,6 +106,8 @@ class Stock(models.Model):
     product = models.OneToOneField(
         Product, primary_key=True, on_delete=models.CASCADE, related_name="stock"
     )
+    # A PositiveIntegerField holds this much on every database we run on.
+    MAX_ON_HAND = 2_147_483_647
     on_hand = models.PositiveIntegerField(default=0)
     reserved = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

@@ -111,8 +111,11 @@ def test_stock_cannot_be_counted_below_what_checkouts_hold(admin_client):
     [
         ({"name": "No sku", "price": "1"}, ["sku"]),
         ({"sku": "X", "name": "Neg", "price": "-1"}, ["price"]),
-        ({"sku": "X", "name": "Cat", "price": "1", "category": "nope"}, ["category"]),
-        ({"sku": "DUP", "name": "Dup", "price": "1"}, ["sku"]),
+        ({"sku": "X", "name": "Cat", "price": "1", "category": ""}, ["category"]),
+        ({"sku": "X", "name": "Money", "price": "1", "currency": "eu"}, ["currency"]),
+        ({"sku": "X", "name": "Typed", "price": 1}, ["price"]),
+        ({"sku": 7, "name": "Typed", "price": "1"}, ["sku"]),
+        ({"sku": "X", "name": "Huge", "price": "1", "on_hand": 2**31}, ["on_hand"]),
     ],
 )
 def test_invalid_products_are_refused_with_field_errors_and_nothing_saved(
@@ -125,6 +128,32 @@ def test_invalid_products_are_refused_with_field_errors_and_nothing_saved(
     assert response["Content-Type"] == PROBLEM
     assert sorted({e["field"] for e in response.json()["errors"]}) == fields
     assert Product.objects.count() == before
+
+
+def test_an_unknown_category_is_unprocessable_naming_the_field(admin_client):
+    payload = {"sku": "X", "name": "Cat", "price": "1", "category": "nope"}
+
+    response = admin_client.post("/api/v1/products/", payload, content_type="application/json")
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "unknown_reference"
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("category", "does_not_exist")]
+    assert Product.objects.filter(sku="X").exists() is False
+
+
+def test_a_taken_sku_is_a_conflict_naming_the_field(admin_client):
+    ProductFactory(sku="DUP")
+    payload = {"sku": "DUP", "name": "Dup", "price": "1"}
+
+    response = admin_client.post("/api/v1/products/", payload, content_type="application/json")
+
+    assert response.status_code == 409
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert body["code"] == "already_exists"
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("sku", "unique")]
+    assert Product.objects.filter(sku="DUP").count() == 1
 
 
 def test_shoppers_cannot_write(client, django_user_model):
@@ -157,7 +186,11 @@ def test_categories_read_by_anyone_written_by_staff(client, admin_client):
     )  # fmt: skip
     assert created.status_code == 201
     assert client.get("/api/v1/categories/lighting/").json()["parent"] == "home"
-    assert client.post("/api/v1/categories/", {"name": "X", "slug": "x"}).status_code == 403
+    anonymous = client.post(
+        "/api/v1/categories/", {"name": "X", "slug": "x"}, content_type="application/json"
+    )
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == "Token"
     ProductFactory(category=parent)
     assert admin_client.delete("/api/v1/categories/home/").status_code == 409
 

@@ -52,11 +52,12 @@ def test_production_logs_are_one_json_object_per_line_with_the_context():
 
 def test_api_errors_are_problem_json_with_a_stable_code(client):
     response = client.get("/api/v1/services/")
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response["Content-Type"] == PROBLEM
     body = response.json()
     assert body["code"] == "not_authenticated"
-    assert body["status"] == 403
+    assert body["status"] == 401
     assert body["instance"] == "/api/v1/services/"
     assert body["request_id"] == response["X-Request-ID"]
 

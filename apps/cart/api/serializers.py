@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.cart.models import MAX_QUANTITY
 from contracts.cart.dto import LineFlag
 
 
@@ -63,9 +65,14 @@ class CartChangeSerializer(serializers.Serializer[Any]):
     cart = CartSerializer()
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY, "default": 1})
+class QuantityToAdd(serializers.IntegerField):
+    """Documents the cart service's range; the service checks it (422 quantity_out_of_range)."""
+
+
 class AddItemSerializer(serializers.Serializer[Any]):
     product_id = serializers.IntegerField()
-    quantity = serializers.IntegerField(default=1, help_text="1 to 99; added to the line.")
+    quantity = QuantityToAdd(default=1, help_text=f"1 to {MAX_QUANTITY}; added to the line.")
 
 
 class SetQuantitySerializer(serializers.Serializer[Any]):

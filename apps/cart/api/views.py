@@ -29,10 +29,11 @@ from apps.cart.session import owner_of, remember
 from contracts.catalog.dto import ProductDTO
 
 
-class CsrfUnlessToken(permissions.BasePermission):
+class CsrfUnlessToken(permissions.IsAuthenticatedOrReadOnly):
     """A cart in an anonymous session is reached by its cookie alone: unsafe requests that carry
     no token pass Django's CSRF check, as the pages' forms do. (DRF checks CSRF only for users
-    signed in by session; a token client needs none.)"""
+    signed in by session; a token client needs none.) Reads always pass, which the base class
+    tells the schema."""
 
     def has_permission(self, request: Request, view: object) -> bool:
         if request.method in permissions.SAFE_METHODS or request.auth is not None:
@@ -43,7 +44,8 @@ class CsrfUnlessToken(permissions.BasePermission):
 
 
 def _problem(description: str) -> OpenApiResponse:
-    return OpenApiResponse(description=f"application/problem+json: {description}")
+    # microstore.schema gives every 4xx its problem+json body.
+    return OpenApiResponse(description=description)
 
 
 NOT_IN_CART = _problem("`cart_line_not_found`: the cart does not hold that product.")
@@ -78,7 +80,12 @@ class CartAPIView(APIView):
 class CartView(CartAPIView):
     """The caller's cart, priced and checked against the catalog now."""
 
-    @extend_schema(operation_id="cart_retrieve", responses={200: CartSerializer}, tags=["cart"])
+    @extend_schema(
+        operation_id="cart_retrieve",
+        summary="Get your cart, priced and checked against the catalog now",
+        responses={200: CartSerializer},
+        tags=["cart"],
+    )
     def get(self, request: Request) -> Response:
         return Response(self.cart_data(request))
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from apps.catalog.models import Category, Product
+from apps.catalog.models import Category, Product, Stock
 from apps.catalog.services.products import product_create, product_update
 
 
@@ -29,7 +29,9 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
     )
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     available = serializers.IntegerField(read_only=True)
-    on_hand = serializers.IntegerField(min_value=0, required=False, write_only=True)
+    on_hand = serializers.IntegerField(
+        min_value=0, max_value=Stock.MAX_ON_HAND, required=False, write_only=True
+    )
     image_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 

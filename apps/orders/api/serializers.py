@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_countries import countries
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from apps.orders.models import Order, OrderEvent, OrderLine, OrderRefund
@@ -82,3 +83,19 @@ class PlaceOrderSerializer(serializers.Serializer[dict[str, Any]]):
         if ("address_id" in attrs) == ("address" in attrs):
             raise serializers.ValidationError("give either address_id or address, not both")
         return attrs
+
+
+class _ToSavedAddress(serializers.Serializer[dict[str, Any]]):
+    address_id = serializers.IntegerField(min_value=1, help_text="One of your saved addresses.")
+
+
+class _ToNewAddress(serializers.Serializer[dict[str, Any]]):
+    address = AddressInputSerializer()
+
+
+# The schema of PlaceOrderSerializer: exactly one of the two, as its validate() demands.
+PLACE_ORDER = PolymorphicProxySerializer(
+    component_name="PlaceOrder",
+    serializers=[_ToSavedAddress, _ToNewAddress],
+    resource_type_field_name=None,
+)

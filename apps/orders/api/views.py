@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet, prefetch_related_objects
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.orders import selectors
-from apps.orders.api.serializers import OrderSerializer, PlaceOrderSerializer
+from apps.orders.api.serializers import PLACE_ORDER, OrderSerializer, PlaceOrderSerializer
 from apps.orders.models import Order
 from apps.orders.services.actions import order_cancel_by_customer
 from apps.orders.services.checkout import order_checkout
@@ -25,11 +25,36 @@ from contracts.orders.dto import (
 from contracts.payments.dto import PaymentCustomer
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
+    "Idempotency-Key",
+    {"type": "string", "minLength": IDEMPOTENCY_KEY_MIN, "maxLength": IDEMPOTENCY_KEY_MAX},
+    OpenApiParameter.HEADER, required=True,
     description=f"{IDEMPOTENCY_KEY_MIN}–{IDEMPOTENCY_KEY_MAX} characters. Repeating a request "
     "with the same key returns the first order (header Idempotent-Replayed: true) and never "
     "places a second one.",
 )  # fmt: skip
+
+
+REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed",
+    {"type": "string", "enum": ["true"]},
+    OpenApiParameter.HEADER,
+    response=[201],
+    description="Present when the key was seen before: this is that order.",
+)
+PLACED = {
+    201: OrderSerializer,
+    404: OpenApiResponse(description="`address_not_found`: `address_id` is not one of yours."),
+    409: OpenApiResponse(description="`out_of_stock`: an item sold out meanwhile; "
+                         "`idempotency_key_reused`: the key was used for another request."),
+    422: OpenApiResponse(description="`cart_not_ready`: the cart is empty, or holds items "
+                         "that can no longer be bought; `invalid_request`."),
+    503: OpenApiResponse(description="`gateway_unavailable`: the payment provider did not "
+                         "answer; retry with the same key."),
+}  # fmt: skip
+CANCELLED = {
+    200: OrderSerializer,
+    409: OpenApiResponse(description="`illegal_transition`: only unpaid orders can be cancelled."),
+}
 
 
 class OrderViewSet(
@@ -50,8 +75,12 @@ class OrderViewSet(
     def get_object(self) -> Order:
         return selectors.order_for_customer(self.request.user.pk, self.kwargs["number"])
 
-    @extend_schema(request=PlaceOrderSerializer, parameters=[IDEMPOTENCY_HEADER],
-                   responses={201: OrderSerializer})  # fmt: skip
+    @extend_schema(
+        summary="Place an order from your cart",
+        request=PLACE_ORDER,
+        parameters=[IDEMPOTENCY_HEADER, REPLAYED],
+        responses=PLACED,
+    )
     def create(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "")
         problem = idempotency_key_problem(key)
@@ -93,7 +122,7 @@ class OrderViewSet(
         fields["country"] = str(fields["country"]).upper()
         return ShippingAddressDTO(**{k: str(v).strip() for k, v in fields.items()})
 
-    @extend_schema(request=None, responses={200: OrderSerializer})
+    @extend_schema(request=None, responses=CANCELLED)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, number: str) -> Response:
         """Cancel an unpaid order (its stock is released, nothing is charged)."""
