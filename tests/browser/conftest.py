@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests.catalog.factories import CategoryFactory, ProductFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # live_server's fixtures there are safe (nothing else touches that thread's connection).
@@ -31,3 +34,16 @@ def csp_violations(page) -> list[str]:
     found: list[str] = []
     page.on("console", lambda m: found.append(m.text) if "Content Security" in m.text else None)
     return found
+
+
+@pytest.fixture
+def lamp():
+    """The product most journeys buy: 4 in stock at €79.00, in Lighting."""
+    lighting = CategoryFactory(name="Lighting", slug="lighting")
+    return ProductFactory(
+        name="Brass desk lamp",
+        slug="brass-desk-lamp",
+        category=lighting,
+        price=Decimal("79.00"),
+        stock=4,
+    )

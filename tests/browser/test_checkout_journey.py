@@ -5,14 +5,12 @@ delivers the payment event; history and detail pages."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from apps.orders.models import Order
 from tests.accounts.factories import PASSWORD, AddressFactory, UserFactory
-from tests.catalog.factories import CategoryFactory, ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,18 +33,6 @@ def shopper():
         country="GB",
     )
     return user
-
-
-@pytest.fixture
-def lamp():
-    shelf = CategoryFactory(name="Lighting", slug="lighting")
-    return ProductFactory(
-        name="Brass desk lamp",
-        slug="brass-desk-lamp",
-        category=shelf,
-        price=Decimal("79.00"),
-        stock=4,
-    )
 
 
 def sign_in(page, base: str) -> None:

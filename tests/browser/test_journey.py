@@ -7,7 +7,6 @@ at both widths and themes."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -17,7 +16,6 @@ from apps.orders.models import Order
 from apps.payments.models import Payment
 from tests.accounts.factories import PASSWORD
 from tests.browser.test_checkout_journey import pay_with_card
-from tests.catalog.factories import CategoryFactory, ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EMAIL = "grace@example.com"
@@ -26,13 +24,6 @@ EMAIL = "grace@example.com"
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def lamp():
-    shelf = CategoryFactory(name="Lighting", slug="lighting")
-    return ProductFactory(name="Brass desk lamp", slug="brass-desk-lamp", category=shelf,
-                          price=Decimal("79.00"), stock=4)  # fmt: skip
 
 
 def verification_link(address: str) -> str:

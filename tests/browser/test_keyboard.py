@@ -5,7 +5,6 @@ its count."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -52,18 +51,6 @@ def contrast(ring: dict) -> float:
     one, other = channels(ring["color"]), channels(ring["behind"], ring["page"])
     high, low = sorted((luminance(one), luminance(other)), reverse=True)
     return (high + 0.05) / (low + 0.05)
-
-
-@pytest.fixture
-def lamp():
-    lighting = CategoryFactory(name="Lighting", slug="lighting")
-    return ProductFactory(
-        name="Brass desk lamp",
-        slug="brass-desk-lamp",
-        category=lighting,
-        price=Decimal("79.00"),
-        stock=4,
-    )
 
 
 @pytest.fixture

@@ -3,15 +3,12 @@ network); in Chromium, on the product page's "Add to cart"."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
 from apps.cart.models import CartLine
 from microstore.views import SESSION_CHANGED
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.catalog.factories import CategoryFactory, ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,18 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def lamp():
-    lighting = CategoryFactory(name="Lighting", slug="lighting")
-    return ProductFactory(
-        name="Brass desk lamp",
-        slug="brass-desk-lamp",
-        category=lighting,
-        price=Decimal("79.00"),
-        stock=4,
-    )
 
 
 def sign_in(page, base: str, email: str) -> None:
