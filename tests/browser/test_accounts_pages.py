@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.accounts.models import Address
-from tests.accounts.factories import PASSWORD, AddressFactory, UserFactory
+from tests.accounts.factories import AddressFactory, UserFactory
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,14 +42,6 @@ def assert_centred_card(page, width: int) -> None:
     assert box["width"] <= 28 * 16 + 1  # a card, not the full container
     radius = page.evaluate("getComputedStyle(document.querySelector('#main')).borderTopLeftRadius")
     assert radius == "18px"
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(base_url + "/")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.browser.helpers import sign_in
 from tests.catalog.factories import ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,14 +23,6 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def lamp():
     return ProductFactory(name="Desk lamp", slug="desk-lamp", price=Decimal("79.00"), stock=4)
-
-
-def sign_in(page, base: str, next_path: str = "/") -> None:
-    page.goto(f"{base}/accounts/login/?next={next_path}")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(base + next_path)
 
 
 def add_lamp_to_cart(page, base: str) -> None:
@@ -66,7 +59,7 @@ def test_a_failed_checkout_focuses_the_summary_and_its_links_reach_the_fields(
 def test_a_failed_new_address_focuses_the_summary_too(live_server, page):
     UserFactory(email="ada@example.com")
     base = live_server.url
-    sign_in(page, base, "/account/addresses/new/")
+    sign_in(page, base, next_path="/account/addresses/new/")
 
     page.get_by_role("button", name="Add address").click()
 

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.orders.models import Order
-from tests.accounts.factories import PASSWORD, AddressFactory, UserFactory
+from tests.accounts.factories import AddressFactory, UserFactory
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,14 +34,6 @@ def shopper():
         country="GB",
     )
     return user
-
-
-def sign_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(base + "/")
 
 
 def pay_with_card(page, number: str) -> None:

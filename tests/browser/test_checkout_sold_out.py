@@ -14,7 +14,7 @@ from apps.cart.services import cart_add
 from contracts.catalog.dto import StockLine
 from contracts.catalog.service import catalog_service
 from tests.accounts.factories import AddressFactory, UserFactory
-from tests.browser.test_checkout_journey import sign_in
+from tests.browser.helpers import sign_in
 from tests.catalog.factories import CategoryFactory, ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from apps.orders.models import Order
 from apps.payments.models import Payment
 from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import sign_in
 from tests.browser.test_checkout_journey import pay_with_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,11 +121,7 @@ def test_the_pay_page_looks_right(live_server, page, shot, lamp, width, scheme):
                             address=address, idempotency_key="pay-page-look")  # fmt: skip
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url)
 
     page.goto(live_server.url + order.pay_url)
     expect(page.get_by_role("button", name="Pay €79.00")).to_be_visible()

@@ -11,7 +11,8 @@ from apps.orders.handlers import on_payment_refunded
 from apps.orders.models import Order
 from contracts.kernel.money import Money
 from contracts.payments.events import PaymentRefunded
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.browser.helpers import sign_in
 from tests.catalog.factories import ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,11 +48,7 @@ def test_a_partially_refunded_order_looks_right(live_server, page, shot, width, 
                                             fully_refunded=False))  # fmt: skip
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url)
 
     page.goto(f"{live_server.url}/orders/{order.number}/")
     notice = page.get_by_role("region", name="Partially refunded")
