@@ -38,6 +38,14 @@ def _local(path: str) -> Callable[[], Any]:
     return build
 
 
+def build(service: str, kind: str) -> Any:
+    """A fresh, unmeasured implementation of `service` bound as `kind` (conformance suites
+    build each binding this way)."""
+    if kind not in KINDS:
+        raise ImproperlyConfigured(f"{service!r}: no binding {kind!r} in this version")
+    return _local(FACADES[service])()
+
+
 def bind_services(choices: Mapping[str, str], target: ServiceRegistry = registry) -> None:
     """Bind every service as `choices` say; ImproperlyConfigured names what is wrong."""
     for service, path in FACADES.items():
