@@ -40,11 +40,6 @@ def implementations(service: str, *, fake: Callable[[], object] | None = None) -
         if kind == "fake":
             request.getfixturevalue("db")
             return fake()  # type: ignore[misc]
-        if kind not in bindings.KINDS and kind != "http":
-            pytest.skip(f"the {kind} binding is not built yet")
-        address = _database_for(request, kind)
-        if address.startswith("http") and "http" not in bindings.KINDS:
-            pytest.skip("the HTTP binding is not built yet")
-        return bindings.build(service, address)
+        return bindings.build(service, _database_for(request, kind))
 
     return implementation
