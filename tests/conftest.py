@@ -27,6 +27,16 @@ def _services_bound_loopback() -> None:
     bindings.bind_services({name: chosen.get(name, "loopback") for name in settings.SERVICE_NAMES})
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_persistent_connections() -> None:
+    """A live server answers each request in a thread of its own: with persistent connections
+    every such thread would leave one open, and the test database could not be dropped."""
+    from django.db import connections
+
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache (rendered fragments, rate limits)."""

@@ -22,24 +22,22 @@ from microstore import bindings
 BINDINGS = ("local", "loopback", "http")
 
 
-def _database_for(request: pytest.FixtureRequest, kind: str) -> str:
-    if kind == "http":
-        request.getfixturevalue("transactional_db")
-        return str(request.getfixturevalue("live_server").url)
-    request.getfixturevalue("db")
-    return kind
+def _param(kind: str) -> Any:
+    # The database mark rides on the parameter, so each binding's tests get the right one.
+    return pytest.param(kind, marks=pytest.mark.django_db(transaction=kind == "http"), id=kind)
 
 
 def implementations(service: str, *, fake: Callable[[], object] | None = None) -> Any:
     """A fixture named `service` answering with each binding in turn (and `fake()` if given)."""
-    params = [*BINDINGS, *(["fake"] if fake is not None else [])]
+    params = [_param(kind) for kind in (*BINDINGS, *(["fake"] if fake is not None else []))]
 
     @pytest.fixture(params=params, name=service)
     def implementation(request: pytest.FixtureRequest) -> object:
         kind = request.param
         if kind == "fake":
-            request.getfixturevalue("db")
             return fake()  # type: ignore[misc]
-        return bindings.build(service, _database_for(request, kind))
+        if kind == "http":
+            return bindings.build(service, str(request.getfixturevalue("live_server").url))
+        return bindings.build(service, kind)
 
     return implementation
