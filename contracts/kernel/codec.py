@@ -76,6 +76,8 @@ def _encode_type(value: Any, tp: type) -> JSON:
     if tp is int:
         if isinstance(value, bool):
             raise TypeError("a bool is not an int here")
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise ValueError(f"{value} is out of range: contract integers are 64-bit")
         return int(value)
     if tp is float:
         raise TypeError("floats are not allowed in contracts: use Decimal")
@@ -179,6 +181,9 @@ def _expect(data: Any, kind: type | tuple[type, ...], path: str) -> Any:
     return data
 
 
+# No contract integer is larger than a 64-bit one (database ids and counts): a bigger one is
+# refused here rather than overflowing in the database driver, as JSON's own portable range.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 _JSON_NAMES = {"str": "a string", "int": "an integer", "bool": "a boolean", "dict": "an object"}
 
 
@@ -193,7 +198,12 @@ def _decode_type(data: JSON, tp: type, path: str) -> Any:
         except ValueError:
             allowed = ", ".join(repr(m.value) for m in tp)
             raise DecodeError(path, f"{_show(data)} is not one of {allowed}") from None
-    if tp in (bool, str, int):
+    if tp is int:
+        number = _expect(data, int, path)
+        if not _INT_MIN <= number <= _INT_MAX:
+            raise DecodeError(path, f"{_show(number)} is out of range (a 64-bit integer)")
+        return number
+    if tp in (bool, str):
         return _expect(data, tp, path)
     if tp is Decimal:
         text = _expect(data, str, path)

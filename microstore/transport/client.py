@@ -204,7 +204,7 @@ class ServiceClient:
         (False, Unavailable) when the reply is no answer (worth another try if safe)."""
         try:
             data = json.loads(reply.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             data = None
         if reply.status == 200 and JSON_TYPE in reply.content_type:
             try:
@@ -248,7 +248,7 @@ class ServiceClient:
             data = json.loads(reply.body)
         except NoAnswer as exc:
             return self._sick("?", f"unreachable at {self.address} ({exc or 'timeout'})")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return self._sick("?", f"{self.address} answered HTTP {reply.status}, not JSON")
         if reply.status != 200 or not isinstance(data, dict):
             code = data.get("code") if isinstance(data, dict) else None

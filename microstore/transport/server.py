@@ -211,7 +211,7 @@ def _route(incoming: Incoming, caller: str) -> tuple[str, Method]:
 def _arguments(incoming: Incoming, method: Method) -> dict[str, Any]:
     try:
         body = json.loads(incoming.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…"
         raise _Answer(
             _problem(
                 incoming,

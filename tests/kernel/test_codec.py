@@ -31,6 +31,7 @@ st.register_type_strategy(
         st.sampled_from(["EUR", "USD", "JPY", "KWD"]),
     ),
 )
+st.register_type_strategy(int, st.integers(-(2**63), 2**63 - 1))  # the codec's range
 st.register_type_strategy(datetime, st.datetimes(timezones=st.just(UTC)))
 st.register_type_strategy(Decimal, st.decimals(allow_nan=False, allow_infinity=False))
 
@@ -154,3 +155,14 @@ def test_events_carry_id_time_and_type():
     assert event.event_type() == "kernel.Shipped" or event.event_type().endswith(".Shipped")
     assert event.occurred_at.tzinfo is not None
     assert codec.loads(codec.dumps(event, Shipped), Shipped) == event
+
+
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 10**40])
+def test_an_integer_beyond_64_bits_is_refused_both_ways(number):
+    with pytest.raises(codec.DecodeError, match="out of range") as refused:
+        codec.decode({"ids": [1, number]}, dict[str, tuple[int, ...]])
+    with pytest.raises(ValueError, match="out of range"):
+        codec.encode(number, int)
+
+    assert refused.value.path == "ids[1]"
+    assert codec.decode([2**63 - 1, -(2**63)], tuple[int, ...]) == (2**63 - 1, -(2**63))
