@@ -67,9 +67,11 @@ class CatalogFacade:
         self, lines: tuple[StockLine, ...], reference: str, ttl_seconds: int
     ) -> ReservationDTO:
         wanted = stock.merge_lines((line.product_id, line.quantity) for line in lines)
-        reservation = stock.stock_reserve(
-            lines=wanted.items(), reference=reference, ttl=timedelta(seconds=ttl_seconds)
-        )
+        # Capped before timedelta, which overflows past ~2.7 million years: what lies outside
+        # (0, MAX_TTL] stays outside, for stock_reserve to refuse with its InvalidRequest.
+        limit = int(stock.MAX_TTL.total_seconds()) + 1
+        ttl = timedelta(seconds=max(-1, min(ttl_seconds, limit)))
+        reservation = stock.stock_reserve(lines=wanted.items(), reference=reference, ttl=ttl)
         # A reservation comes back only if it holds exactly `wanted` (a replay of the reference
         # for other lines raises ReservationMismatch): no need to read its lines back.
         return reservation_dto(reservation, wanted.items())
