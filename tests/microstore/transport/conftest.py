@@ -19,6 +19,7 @@ from django.conf import settings
 from microstore.problems import PROBLEM_JSON
 from microstore.transport import server, signing
 from microstore.transport.server import PREFIX, Incoming
+from tests.microstore.transport.remote import closed_port, remote  # noqa: F401  # fixtures
 
 JSON_TYPE = "application/json"
 
