@@ -256,3 +256,28 @@ def test_a_signed_account_email_is_queued_once(over_http):
     second = over_http.post("notifications", "queue_account_email", {"email": email})
 
     assert (first.json(), second.json()) == (True, False)
+
+
+def test_an_unavailable_gateway_is_a_503_with_its_code(over_http, settings, monkeypatch):
+    from apps.payments.gateways import stripe as stripe_gateway
+    from apps.payments.models import Payment
+    from tests.payments.conftest import STRIPE_KEYS
+    from tests.payments.stripe_api import FakeStripeAPI
+
+    api = FakeStripeAPI()
+    api.fail_next("500")
+    settings.STRIPE = STRIPE_KEYS
+    monkeypatch.setattr(stripe_gateway, "http_client_factory", lambda: api)
+    monkeypatch.setattr(stripe_gateway, "MAX_NETWORK_RETRIES", 0)
+    arguments = {
+        "order_ref": "MS-1",
+        "amount": {"amount": "9.90", "currency": "EUR"},
+        "customer": {"customer_id": 1, "email": "ada@example.com", "name": "Ada"},
+        "idempotency_key": "srv-key-0001",
+    }
+
+    answer = over_http.post("payments", "start_payment", arguments, caller="orders")
+
+    body = assert_problem(answer, 503, "gateway_unavailable")
+    assert "Stripe" in body["detail"]
+    assert not Payment.objects.exists()
