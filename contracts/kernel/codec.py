@@ -71,6 +71,8 @@ def encode(value: Any, tp: Any) -> JSON:
 def _encode_type(value: Any, tp: type) -> JSON:
     if issubclass(tp, enum.Enum):
         return value.value  # type: ignore[no-any-return]
+    if tp is str and "\x00" in value:
+        raise ValueError("a NUL character cannot cross a boundary (no database stores it)")
     if tp is bool or tp is str:
         return value  # type: ignore[no-any-return]
     if tp is int:
@@ -181,6 +183,8 @@ def _expect(data: Any, kind: type | tuple[type, ...], path: str) -> Any:
     return data
 
 
+# No contract string holds a NUL: PostgreSQL stores none (in text or JSON), so one that came
+# through would fail in the database driver, deep inside a service.
 # No contract integer is larger than a 64-bit one (database ids and counts): a bigger one is
 # refused here rather than overflowing in the database driver, as JSON's own portable range.
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
@@ -203,8 +207,13 @@ def _decode_type(data: JSON, tp: type, path: str) -> Any:
         if not _INT_MIN <= number <= _INT_MAX:
             raise DecodeError(path, f"{_show(number)} is out of range (a 64-bit integer)")
         return number
-    if tp in (bool, str):
-        return _expect(data, tp, path)
+    if tp is str:
+        text = _expect(data, str, path)
+        if "\x00" in text:
+            raise DecodeError(path, "a NUL character cannot cross a boundary")
+        return text
+    if tp is bool:
+        return _expect(data, bool, path)
     if tp is Decimal:
         text = _expect(data, str, path)
         try:

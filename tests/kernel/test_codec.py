@@ -32,6 +32,7 @@ st.register_type_strategy(
     ),
 )
 st.register_type_strategy(int, st.integers(-(2**63), 2**63 - 1))  # the codec's range
+st.register_type_strategy(str, st.text(st.characters(exclude_characters="\x00")))  # no NUL
 st.register_type_strategy(datetime, st.datetimes(timezones=st.just(UTC)))
 st.register_type_strategy(Decimal, st.decimals(allow_nan=False, allow_infinity=False))
 
@@ -166,3 +167,12 @@ def test_an_integer_beyond_64_bits_is_refused_both_ways(number):
 
     assert refused.value.path == "ids[1]"
     assert codec.decode([2**63 - 1, -(2**63)], tuple[int, ...]) == (2**63 - 1, -(2**63))
+
+
+def test_a_string_with_a_nul_is_refused_both_ways():
+    with pytest.raises(codec.DecodeError, match="NUL") as refused:
+        codec.decode({"slug": "mug\x00"}, dict[str, str])
+    with pytest.raises(ValueError, match="NUL"):
+        codec.encode("mug\x00", str)
+
+    assert refused.value.path == "slug"
