@@ -70,6 +70,19 @@ class Env:
             raise EnvError(name, f"expected a number from {minimum} to {maximum}, got {value}")
         return value
 
+    def seconds(self, name: str, default: float, *, minimum: float, maximum: float) -> float:
+        """A duration in seconds, whole or decimal (``0.5``)."""
+        raw = self.environ.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise EnvError(name, f"expected a number of seconds, got {raw!r}") from None
+        if not minimum <= value <= maximum:  # NaN fails this too
+            raise EnvError(name, f"expected {minimum:g} to {maximum:g} seconds, got {raw}")
+        return value
+
     def items(self, name: str, default: list[str]) -> list[str]:
         raw = self.environ.get(name, "")
         if not raw.strip():

@@ -43,7 +43,7 @@ MICROSTORE_SERVICES = config.services(env, SERVICE_NAMES)
 # The transport between services (microstore.transport): signed calls, timeouts, retries.
 INTERNAL_SECRET = config.internal_secret(env, MICROSTORE_SERVICES)
 INTERNAL_MAX_AGE_SECONDS = env.number("MICROSTORE_INTERNAL_MAX_AGE", 30, minimum=1, maximum=300)
-SERVICE_CALL_TIMEOUT_SECONDS = env.number("MICROSTORE_CALL_TIMEOUT", 5, minimum=1, maximum=120)
+SERVICE_CALL_TIMEOUT_SECONDS = env.seconds("MICROSTORE_CALL_TIMEOUT", 5, minimum=0.1, maximum=120)
 SERVICE_CALL_RETRIES = env.number("MICROSTORE_CALL_RETRIES", 2, minimum=0, maximum=5)
 MICROSTORE_BUILD = env.text("MICROSTORE_BUILD", "dev")
 SITE_NAME = env.text("MICROSTORE_SITE_NAME", "Microstore")

@@ -98,6 +98,18 @@ def test_env_readers_parse_and_name_the_variable():
         env.text("NOPE", required=True)
 
 
+def test_seconds_may_be_decimal_and_are_bounded():
+    env = Env({"T": " 0.25 ", "U": "soon", "V": "0.01", "W": "nan"})
+    assert env.seconds("T", 5, minimum=0.1, maximum=120) == 0.25
+    assert env.seconds("MISSING", 5, minimum=0.1, maximum=120) == 5
+    with pytest.raises(EnvError, match="^U: expected a number of seconds, got 'soon'$"):
+        env.seconds("U", 5, minimum=0.1, maximum=120)
+    with pytest.raises(EnvError, match="^V: expected 0.1 to 120 seconds, got 0.01$"):
+        env.seconds("V", 5, minimum=0.1, maximum=120)
+    with pytest.raises(EnvError, match="^W: expected 0.1 to 120 seconds"):
+        env.seconds("W", 5, minimum=0.1, maximum=120)
+
+
 def test_database_url_defaults_to_sqlite_and_reads_postgres():
     sqlite = config.database(Env({}), "/tmp/shop.sqlite3")
     assert (sqlite["ENGINE"], sqlite["NAME"]) == ("django.db.backends.sqlite3", "/tmp/shop.sqlite3")
