@@ -116,7 +116,7 @@ class HttpTransport:
             )
         except httpx.TimeoutException as exc:
             raise NoAnswerInTime(type(exc).__name__) from exc
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL is no HTTPError
             raise NoAnswer(f"{type(exc).__name__}: {exc}") from exc
         return Reply(
             response.status_code,

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from contracts.directory import CONTRACTS
+from contracts.kernel.errors import Unavailable
 from microstore.transport.client import HttpTransport, ServiceClient
 
 HEALTH = "/internal/catalog/health"
@@ -40,6 +41,18 @@ def test_a_remote_that_is_down_is_not_ok_naming_its_address(closed_port):
 
     assert health.ok is False
     assert closed_port in health.detail
+
+
+@pytest.mark.parametrize("address", ["http://[::1", "http://127.0.0.1:99999"])
+def test_an_address_that_cannot_be_reached_is_not_ok_and_calls_are_unavailable(address):
+    catalog = ServiceClient("catalog", HttpTransport(address))
+
+    health = catalog.health()
+    with pytest.raises(Unavailable) as raised:
+        catalog.get_products((1,))
+
+    assert (health.ok, address in health.detail) == (False, True)
+    assert raised.value.details["address"] == address
 
 
 def test_a_remote_of_another_major_version_is_not_ok_naming_it(remote):
