@@ -53,8 +53,9 @@ def fill(cart, customer_id: int, *items: tuple[Product, int]) -> str:
         if isinstance(cart, FakeCart):
             cart.put(customer_id, product.pk, quantity)
         else:
-            services.cart_add(owner=Owner(customer_id=customer_id), product_id=product.pk,
-                              quantity=quantity)  # fmt: skip
+            services.cart_add(
+                owner=Owner(customer_id=customer_id), product_id=product.pk, quantity=quantity
+            )
     return cart.get_customer_cart(customer_id).id
 
 
@@ -66,11 +67,18 @@ def take(product: Product, quantity: int) -> None:
 def line(product: Product, quantity: int, *, available: int, flags=(), total=None) -> CartLineDTO:
     price = Money(product.price, "EUR")
     return CartLineDTO(
-        product_id=product.pk, sku=product.sku, name=product.name, slug=product.slug,
-        image_url=None, unit_price=price, added_price=price, quantity=quantity,
-        available=available, line_total=price * quantity if total is None else total,
+        product_id=product.pk,
+        sku=product.sku,
+        name=product.name,
+        slug=product.slug,
+        image_url=None,
+        unit_price=price,
+        added_price=price,
+        quantity=quantity,
+        available=available,
+        line_total=price * quantity if total is None else total,
         flags=tuple(flags),
-    )  # fmt: skip
+    )
 
 
 def test_health_names_the_service_and_its_contract_version(cart):
@@ -83,9 +91,14 @@ def test_a_customer_without_a_cart_gets_an_empty_one_with_no_id(cart, lamp):
     fill(cart, GRACE, (lamp, 1))
 
     assert cart.get_customer_cart(ADA) == CartDTO(
-        id="", customer_id=ADA, currency=settings.CATALOG_CURRENCY, lines=(), item_count=0,
-        subtotal=Money.zero(settings.CATALOG_CURRENCY), checkout_ready=False,
-    )  # fmt: skip
+        id="",
+        customer_id=ADA,
+        currency=settings.CATALOG_CURRENCY,
+        lines=(),
+        item_count=0,
+        subtotal=Money.zero(settings.CATALOG_CURRENCY),
+        checkout_ready=False,
+    )
 
 
 def test_get_customer_cart_prices_every_line_exactly_in_the_order_added(cart, lamp, mug):
@@ -94,14 +107,19 @@ def test_get_customer_cart_prices_every_line_exactly_in_the_order_added(cart, la
     found = cart.get_customer_cart(ADA)
 
     assert found == CartDTO(
-        id=found.id, customer_id=ADA, currency="EUR",
+        id=found.id,
+        customer_id=ADA,
+        currency="EUR",
         lines=(line(mug, 3, available=50), line(lamp, 2, available=5)),
-        item_count=5, subtotal=Money("117.50", "EUR"), checkout_ready=True,
-    )  # fmt: skip
+        item_count=5,
+        subtotal=Money("117.50", "EUR"),
+        checkout_ready=True,
+    )
     assert found.id != ""
     assert (found.lines[0].line_total, str(found.subtotal.amount)) == (
-        Money("37.50", "EUR"), "117.50",
-    )  # fmt: skip
+        Money("37.50", "EUR"),
+        "117.50",
+    )
 
 
 def test_get_customer_cart_never_shows_someone_elses(cart, lamp, mug):
@@ -128,8 +146,10 @@ def test_get_cart_of_an_anonymous_cart_has_no_customer(cart, lamp):
     found = cart.get_cart(str(change.cart_id))
 
     assert (found.id, found.customer_id, found.lines) == (
-        str(change.cart_id), None, (line(lamp, 2, available=5),),
-    )  # fmt: skip
+        str(change.cart_id),
+        None,
+        (line(lamp, 2, available=5),),
+    )
 
 
 @pytest.mark.parametrize("cart_id", [UNKNOWN, "not-a-uuid", ""])
@@ -164,8 +184,10 @@ def test_a_moved_price_is_flagged_with_the_price_it_was_added_at(cart, lamp):
     (found,) = cart.get_customer_cart(ADA).lines
 
     assert (found.added_price, found.unit_price, found.flags) == (
-        Money("40.00", "EUR"), Money("45.00", "EUR"), (LineFlag.PRICE_CHANGED,),
-    )  # fmt: skip
+        Money("40.00", "EUR"),
+        Money("45.00", "EUR"),
+        (LineFlag.PRICE_CHANGED,),
+    )
 
 
 def test_a_line_no_longer_sold_is_flagged_inactive_and_blocks_the_checkout(cart, lamp, mug):
@@ -177,8 +199,10 @@ def test_a_line_no_longer_sold_is_flagged_inactive_and_blocks_the_checkout(cart,
     zero = Money.zero("EUR")
     assert found.lines[0] == line(lamp, 2, available=5, flags=[LineFlag.INACTIVE], total=zero)
     assert (found.item_count, found.subtotal, found.checkout_ready) == (
-        1, Money("12.50", "EUR"), False,
-    )  # fmt: skip
+        1,
+        Money("12.50", "EUR"),
+        False,
+    )
 
 
 def test_a_line_sold_out_since_is_flagged_and_blocks_the_checkout(cart, lamp):
@@ -200,8 +224,10 @@ def test_a_line_holding_more_than_is_left_is_capped_at_what_is_left(cart, lamp):
 
     assert found.lines == (line(lamp, 1, available=1, flags=[LineFlag.CAPPED]),)
     assert (found.item_count, found.subtotal, found.checkout_ready) == (
-        1, Money("40.00", "EUR"), True,
-    )  # fmt: skip
+        1,
+        Money("40.00", "EUR"),
+        True,
+    )
 
 
 def test_clear_cart_empties_the_cart_and_twice_changes_nothing(cart, lamp, mug):
@@ -212,8 +238,11 @@ def test_clear_cart_empties_the_cart_and_twice_changes_nothing(cart, lamp, mug):
 
     emptied = cart.get_cart(cart_id)
     assert (emptied.id, emptied.lines, emptied.item_count, emptied.checkout_ready) == (
-        cart_id, (), 0, False,
-    )  # fmt: skip
+        cart_id,
+        (),
+        0,
+        False,
+    )
     assert cart.get_customer_cart(ADA).lines == ()
 
 

@@ -49,8 +49,10 @@ def test_get_products_keeps_the_order_asked_flags_inactive_and_leaves_out_unknow
     found = catalog.get_products((retired.pk, UNKNOWN_ID, a.pk, b.pk))
 
     assert [(p.id, p.is_active, p.available) for p in found] == [
-        (retired.pk, False, 2), (a.pk, True, 4), (b.pk, True, 0),
-    ]  # fmt: skip
+        (retired.pk, False, 2),
+        (a.pk, True, 4),
+        (b.pk, True, 0),
+    ]
 
 
 def test_get_products_of_no_ids_is_empty(catalog):
@@ -62,17 +64,27 @@ def test_get_products_of_no_ids_is_empty(catalog):
 def test_a_product_carries_every_field_and_an_exact_price(catalog):
     shelf = CategoryFactory(slug="lighting")
     lamp = ProductFactory(
-        sku="LAMP-9", name="Brass lamp", slug="brass-lamp", price=Decimal("49.90"),
-        category=shelf, stock=3,
-    )  # fmt: skip
+        sku="LAMP-9",
+        name="Brass lamp",
+        slug="brass-lamp",
+        price=Decimal("49.90"),
+        category=shelf,
+        stock=3,
+    )
 
     (dto,) = catalog.get_products((lamp.pk,))
 
     assert dto == ProductDTO(
-        id=lamp.pk, sku="LAMP-9", name="Brass lamp", slug="brass-lamp",
-        price=Money("49.90", "EUR"), is_active=True, available=3, image_url=None,
+        id=lamp.pk,
+        sku="LAMP-9",
+        name="Brass lamp",
+        slug="brass-lamp",
+        price=Money("49.90", "EUR"),
+        is_active=True,
+        available=3,
+        image_url=None,
         category_slug="lighting",
-    )  # fmt: skip
+    )
     assert (type(dto.price.amount), str(dto.price.amount)) == (Decimal, "49.90")
 
 
@@ -96,8 +108,9 @@ def test_get_products_by_sku_keeps_the_order_asked_and_leaves_out_unknown_skus(c
     found = catalog.get_products_by_sku(("OLD-1", "NOPE", "MUG-1"))
 
     assert [(p.sku, p.is_active, p.available) for p in found] == [
-        ("OLD-1", False, 10), ("MUG-1", True, 4),
-    ]  # fmt: skip
+        ("OLD-1", False, 10),
+        ("MUG-1", True, 4),
+    ]
 
 
 def test_get_product_by_slug_finds_it_inactive_or_not(catalog):
@@ -149,11 +162,15 @@ def test_out_of_stock_names_each_short_sku_and_holds_nothing(catalog):
 
     with pytest.raises(OutOfStock) as caught:
         catalog.reserve_stock(
-            (StockLine(mug.pk, 2), StockLine(lamp.pk, 2), StockLine(vase.pk, 2),
-             StockLine(vase.pk, 1)),
+            (
+                StockLine(mug.pk, 2),
+                StockLine(lamp.pk, 2),
+                StockLine(vase.pk, 2),
+                StockLine(vase.pk, 1),
+            ),
             "order-1",
             TTL,
-        )  # fmt: skip
+        )
 
     assert caught.value.details == {
         "items": [
@@ -222,9 +239,11 @@ def test_reserving_again_with_the_same_lines_returns_the_existing_reservation(ca
 
 @pytest.mark.parametrize(
     ("step", "status"),
-    [("commit_reservation", ReservationStatus.COMMITTED),
-     ("release_reservation", ReservationStatus.RELEASED)],
-)  # fmt: skip
+    [
+        ("commit_reservation", ReservationStatus.COMMITTED),
+        ("release_reservation", ReservationStatus.RELEASED),
+    ],
+)
 def test_reserving_again_returns_the_reservation_whatever_its_status(catalog, step, status):
     mug = ProductFactory(stock=5)
     first = catalog.reserve_stock((StockLine(mug.pk, 2),), "order-1", TTL)

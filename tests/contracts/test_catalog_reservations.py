@@ -146,8 +146,9 @@ def test_restock_of_a_reservation_never_committed_raises_conflict(catalog, mug, 
 
     status = "released" if release else "active"
     assert (caught.value.code, caught.value.details) == (
-        "conflict", {"reference": "order-1", "status": status},
-    )  # fmt: skip
+        "conflict",
+        {"reference": "order-1", "status": status},
+    )
     assert available(catalog, mug) == [5 if release else 3]
 
 
