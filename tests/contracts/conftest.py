@@ -22,29 +22,39 @@ from microstore import bindings
 BINDINGS = ("local", "loopback", "http")
 
 
-def _database_for(request: pytest.FixtureRequest, kind: str) -> str:
-    if kind == "http":
-        request.getfixturevalue("transactional_db")
-        return str(request.getfixturevalue("live_server").url)
-    request.getfixturevalue("db")
-    return kind
+# Each binding's database, as a mark on its parameter: pytest-django decides which databases
+# to create from the collected tests' marks and fixtures, so asking for `db` from inside the
+# fixture (getfixturevalue) would find no test database set up when no other test asked first.
+_DATABASE = {
+    "local": pytest.mark.django_db,
+    "loopback": pytest.mark.django_db,
+    "http": pytest.mark.django_db(transaction=True),
+    "fake": pytest.mark.django_db,
+}
 
 
 def implementations(service: str, *, fake: Callable[[], object] | None = None) -> Any:
     """A fixture named `service` answering with each binding in turn (and `fake()` if given)."""
-    params = [*BINDINGS, *(["fake"] if fake is not None else [])]
+    kinds = [*BINDINGS, *(["fake"] if fake is not None else [])]
+    params = [pytest.param(kind, marks=_DATABASE[kind], id=kind) for kind in kinds]
 
     @pytest.fixture(params=params, name=service)
     def implementation(request: pytest.FixtureRequest) -> object:
         kind = request.param
         if kind == "fake":
-            request.getfixturevalue("db")
             return fake()  # type: ignore[misc]
         if kind not in bindings.KINDS and kind != "http":
             pytest.skip(f"the {kind} binding is not built yet")
-        address = _database_for(request, kind)
-        if address.startswith("http") and "http" not in bindings.KINDS:
+        if kind == "http" and "http" not in bindings.KINDS:
             pytest.skip("the HTTP binding is not built yet")
+        address = str(request.getfixturevalue("live_server").url) if kind == "http" else kind
         return bindings.build(service, address)
 
     return implementation
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Customers are made with passwords; the production hasher is slow on purpose, and these
+    suites check contracts, not its strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
