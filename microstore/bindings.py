@@ -1,13 +1,21 @@
 """The composition root: which implementation answers each contract.
 
 This is the only module that imports `apps.*.facade`. `MICROSTORE_SERVICES` (settings, from the
-environment) chooses each service's binding; today every service is `local` (its in-process
-facade). The HTTP client arrives with the transport; until then any other value stops start-up.
+environment) chooses each service's binding:
+
+- `local`: the in-process facade (the production default on one machine);
+- `loopback`: the same facade reached through the transport's client and server code in this
+  process, every argument, result and error through the codec and every call signed and
+  checked as over HTTP (what the test suite binds);
+- a base URL (`http://127.0.0.1:8101`): the HTTP client of `microstore.transport`.
+
+A service bound `local` or `loopback` is also served here, on `/internal/<service>/…`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from importlib import import_module
 from typing import Any
 
@@ -16,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from contracts.kernel import events
 from contracts.kernel.registry import ServiceRegistry, registry
 from microstore.instrument import instrumented
+from microstore.transport import client, server
 
 FACADES: dict[str, str] = {
     "catalog": "apps.catalog.facade.CatalogFacade",
@@ -26,7 +35,7 @@ FACADES: dict[str, str] = {
     "notifications": "apps.notifications.facade.NotificationsFacade",
 }
 HANDLER_MODULES = tuple(f"apps.{name}.handlers" for name in FACADES)
-KINDS = ("local",)
+KINDS = ("local", "loopback")
 
 
 def _local(path: str) -> Callable[[], Any]:
@@ -41,22 +50,31 @@ def _local(path: str) -> Callable[[], Any]:
 def build(service: str, kind: str) -> Any:
     """A fresh, unmeasured implementation of `service` bound as `kind` (conformance suites
     build each binding this way)."""
-    if kind not in KINDS:
-        raise ImproperlyConfigured(f"{service!r}: no binding {kind!r} in this version")
-    return _local(FACADES[service])()
+    if kind == "local":
+        return _local(FACADES[service])()
+    if kind == "loopback":
+        return client.ServiceClient(service, client.LoopbackTransport())
+    if kind.startswith(("http://", "https://")):
+        return client.ServiceClient(service, client.HttpTransport(kind))
+    raise ImproperlyConfigured(
+        f"MICROSTORE_SERVICES: {service!r} is bound to {kind!r}: expected "
+        f"{', '.join(KINDS)} or a base URL"
+    )
 
 
 def bind_services(choices: Mapping[str, str], target: ServiceRegistry = registry) -> None:
     """Bind every service as `choices` say; ImproperlyConfigured names what is wrong."""
     for service, path in FACADES.items():
         kind = choices.get(service, "local")
-        if kind not in KINDS:
-            raise ImproperlyConfigured(
-                f"MICROSTORE_SERVICES: {service!r} is bound to {kind!r}, but only "
-                f"{', '.join(KINDS)} is available in this version"
-            )
+        if kind not in KINDS and not kind.startswith(("http://", "https://")):
+            build(service, kind)  # raises now, naming the service, not on the first call
+        if target is registry:  # what this process answers on /internal/
+            if kind in KINDS:
+                server.serve(service, _local(path))
+            else:
+                server.stop_serving(service)
         # Every call through the binding is counted and timed (microstore.instrument).
-        target.bind(service, instrumented(service, _local(path)), kind=kind)
+        target.bind(service, instrumented(service, partial(build, service, kind)), kind=kind)
 
 
 def load_subscribers() -> None:

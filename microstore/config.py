@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -102,7 +104,9 @@ def stripe_keys(env: Env) -> dict[str, str | None]:
 
 
 def services(env: Env, names: tuple[str, ...]) -> dict[str, str]:
-    """MICROSTORE_SERVICES: a JSON object of service → binding; every service defaults to local."""
+    """MICROSTORE_SERVICES: a JSON object of service → binding, each `local` (the in-process
+    facade), `loopback` (the facade through the codec, as over HTTP) or an http(s) base URL;
+    every service defaults to local."""
     chosen = env.json_mapping("MICROSTORE_SERVICES")
     unknown = sorted(set(chosen) - set(names))
     if unknown:
@@ -113,8 +117,38 @@ def services(env: Env, names: tuple[str, ...]) -> dict[str, str]:
     for name, value in chosen.items():
         if not isinstance(value, str):
             raise EnvError("MICROSTORE_SERVICES", f"the binding of {name!r} must be a string")
-        bindings[name] = value
+        if value not in ("local", "loopback") and not _base_url(value):
+            raise EnvError(
+                "MICROSTORE_SERVICES",
+                f"{name!r} is bound to {value!r}: expected local, loopback or a base URL "
+                "such as http://127.0.0.1:8101",
+            )
+        bindings[name] = value.rstrip("/") if _base_url(value) else value
     return bindings
+
+
+def _base_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query
+
+
+def internal_secret(env: Env, bindings: dict[str, str]) -> str:
+    """MICROSTORE_INTERNAL_SECRET: the key every internal call is signed with (HMAC-SHA256).
+
+    Required once a service is bound to a URL. Without it, this process signs with a random key
+    of its own: its services still answer its own `loopback` calls, and nobody else gets in."""
+    secret = env.optional("MICROSTORE_INTERNAL_SECRET")
+    if secret is None:
+        remote = sorted(name for name, kind in bindings.items() if _base_url(kind))
+        if remote:
+            raise EnvError(
+                "MICROSTORE_INTERNAL_SECRET",
+                f"is required when a service is bound to a URL ({', '.join(remote)})",
+            )
+        return secrets.token_urlsafe(48)
+    if len(secret) < 32 or len(set(secret)) < 8:
+        raise EnvError("MICROSTORE_INTERNAL_SECRET", "must be at least 32 random characters")
+    return secret
 
 
 def metrics_token(env: Env) -> str | None:

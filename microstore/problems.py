@@ -21,6 +21,32 @@ STATE_CODES = {
 }
 
 
+def problem_body(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    instance: str | None = None,
+    request_id: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A problem's fields; `type` points at the error's code in the API docs."""
+    body: dict[str, Any] = {
+        "type": f"/api/docs/#problem-{code}",
+        "title": title,
+        "status": status,
+        "code": code,
+    }
+    if detail:
+        body["detail"] = detail
+    if instance is not None:
+        body["instance"] = instance
+        body["request_id"] = request_id
+    body.update(extra or {})
+    return body
+
+
 def problem_response(
     request: HttpRequest | None,
     *,
@@ -31,19 +57,16 @@ def problem_response(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JsonResponse:
-    """A problem+json response; `type` points at the error's code in the API docs."""
-    body: dict[str, Any] = {
-        "type": f"/api/docs/#problem-{code}",
-        "title": title,
-        "status": status,
-        "code": code,
-    }
-    if detail:
-        body["detail"] = detail
-    if request is not None:
-        body["instance"] = request.path
-        body["request_id"] = getattr(request, "request_id", None)
-    body.update(extra or {})
+    """A problem+json response for `request`."""
+    body = problem_body(
+        status=status,
+        code=code,
+        title=title,
+        detail=detail,
+        instance=request.path if request is not None else None,
+        request_id=getattr(request, "request_id", None),
+        extra=extra,
+    )
     return JsonResponse(body, status=status, content_type=PROBLEM_JSON, headers=headers)
 
 

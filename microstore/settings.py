@@ -40,6 +40,12 @@ CSRF_FAILURE_VIEW = "microstore.views.csrf_failure"  # in the shop's layout; a l
 
 SERVICE_NAMES = ("catalog", "accounts", "cart", "orders", "payments", "notifications")
 MICROSTORE_SERVICES = config.services(env, SERVICE_NAMES)
+# The transport between services (microstore.transport): signed calls, timeouts, retries.
+INTERNAL_SECRET = config.internal_secret(env, MICROSTORE_SERVICES)
+INTERNAL_MAX_AGE_SECONDS = env.number("MICROSTORE_INTERNAL_MAX_AGE", 30, minimum=1, maximum=300)
+SERVICE_CALL_TIMEOUT_SECONDS = env.number("MICROSTORE_CALL_TIMEOUT", 5, minimum=1, maximum=120)
+SERVICE_CALL_RETRIES = env.number("MICROSTORE_CALL_RETRIES", 2, minimum=0, maximum=5)
+MICROSTORE_BUILD = env.text("MICROSTORE_BUILD", "dev")
 SITE_NAME = env.text("MICROSTORE_SITE_NAME", "Microstore")
 SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000")
 
@@ -250,7 +256,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
     # Probes inside the container speak plain HTTP to gunicorn.
-    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$", r"^internal/"]
     SECURE_HSTS_SECONDS = env.number("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

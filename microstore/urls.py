@@ -36,6 +36,7 @@ urlpatterns = [
     path("health/ready", health.ReadinessView.as_view(checks=health.checks()), name="health-ready"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("ops/", include("microstore.ops.urls")),
+    path("internal/", include("microstore.transport.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -16,7 +16,7 @@ SESSION_CHANGED = (
 
 
 def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/internal/"))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -10,6 +12,29 @@ import pytest
 from django.db import connection
 
 from contracts.kernel import events
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _services_bound_loopback() -> None:
+    """Every service is bound `loopback` for the suite (unless MICROSTORE_SERVICES names another
+    binding for it): each contract call of every test crosses the codec and the transport's
+    server code, signed and checked, as it would over HTTP."""
+    from django.conf import settings
+
+    from microstore import bindings
+
+    chosen = json.loads(os.environ.get("MICROSTORE_SERVICES") or "{}")
+    bindings.bind_services({name: chosen.get(name, "loopback") for name in settings.SERVICE_NAMES})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_persistent_connections() -> None:
+    """A live server answers each request in a thread of its own: with persistent connections
+    every such thread would leave one open, and the test database could not be dropped."""
+    from django.db import connections
+
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)

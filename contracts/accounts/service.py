@@ -10,7 +10,7 @@ from typing import Protocol, cast
 
 from contracts.accounts.dto import AddressDTO, CustomerDTO
 from contracts.kernel.registry import registry
-from contracts.kernel.service import Service
+from contracts.kernel.service import Service, read_only
 
 SERVICE = "accounts"
 VERSION = "1.0"
@@ -19,6 +19,7 @@ VERSION = "1.0"
 class AccountsService(Service, Protocol):
     """The accounts service: customers and their address books. Calls nobody."""
 
+    @read_only
     def get_customer(self, customer_id: int) -> CustomerDTO:
         """The customer `customer_id`, with their default address (or None).
 
@@ -28,6 +29,7 @@ class AccountsService(Service, Protocol):
         """
         ...
 
+    @read_only
     def get_addresses(self, customer_id: int) -> tuple[AddressDTO, ...]:
         """Every address of the customer, the default first, then the newest first.
 
@@ -36,6 +38,7 @@ class AccountsService(Service, Protocol):
         """
         ...
 
+    @read_only
     def get_address(self, customer_id: int, address_id: int) -> AddressDTO:
         """The address `address_id` of the customer `customer_id`.
 

@@ -6,7 +6,7 @@ from typing import Protocol, cast
 
 from contracts.catalog.dto import ProductDTO, ReservationDTO, StockLine
 from contracts.kernel.registry import registry
-from contracts.kernel.service import Service
+from contracts.kernel.service import Service, idempotent, read_only
 
 SERVICE = "catalog"
 VERSION = "1.0"
@@ -15,19 +15,23 @@ VERSION = "1.0"
 class CatalogService(Service, Protocol):
     """Products, prices and stock. Reads are batched; stock writes are idempotent per reference."""
 
+    @read_only
     def get_products(self, ids: tuple[int, ...]) -> tuple[ProductDTO, ...]:
         """The products with these ids, in the order asked, inactive ones included (flagged);
         unknown ids are left out. One round trip whatever the number of ids. Read-only."""
         ...
 
+    @read_only
     def get_products_by_sku(self, skus: tuple[str, ...]) -> tuple[ProductDTO, ...]:
         """Like `get_products`, by SKU."""
         ...
 
+    @read_only
     def get_product_by_slug(self, slug: str) -> ProductDTO:
         """The product with this slug. Raises ProductNotFound. Read-only."""
         ...
 
+    @idempotent
     def reserve_stock(
         self, lines: tuple[StockLine, ...], reference: str, ttl_seconds: int
     ) -> ReservationDTO:
@@ -40,6 +44,7 @@ class CatalogService(Service, Protocol):
         The hold expires after `ttl_seconds` unless committed; expiry releases it."""
         ...
 
+    @idempotent
     def commit_reservation(self, reference: str) -> ReservationDTO:
         """Turn held stock into sold stock (on hand and reserved both go down).
 
@@ -47,11 +52,13 @@ class CatalogService(Service, Protocol):
         ReservationNotFound, and ReservationReleased when it was released or expired."""
         ...
 
+    @idempotent
     def release_reservation(self, reference: str) -> ReservationDTO:
         """Give held stock back. Idempotent: releasing a released reservation changes nothing.
         Raises ReservationNotFound, and Conflict when the reservation was already committed."""
         ...
 
+    @idempotent
     def restock_reservation(self, reference: str) -> ReservationDTO:
         """Put sold stock back on the shelf (an order cancelled before it shipped): on hand goes
         up by the committed quantities. Idempotent: a second call changes nothing. Raises

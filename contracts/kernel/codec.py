@@ -94,8 +94,37 @@ def _encode_type(value: Any, tp: type) -> JSON:
     raise TypeError(f"the codec does not support {tp!r}")
 
 
-def decode(data: JSON, tp: Any) -> Any:
-    """Rebuild a value of type `tp` from data made by `encode`; ValueError on bad data."""
+class DecodeError(ValueError):
+    """Data that does not fit its declared type; `path` names where (``lines[0].quantity``)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path or 'value'}: {reason}")
+
+
+def decode(data: JSON, tp: Any, path: str = "") -> Any:
+    """Rebuild a value of type `tp` from data made by `encode`; DecodeError (a ValueError) on
+    bad data, naming the path of the offending part below `path`."""
+    try:
+        return _decode(data, tp, path)
+    except DecodeError:
+        raise
+    except (TypeError, ValueError, KeyError, ArithmeticError) as exc:
+        raise DecodeError(path, str(exc) or type(exc).__name__) from exc
+    except Exception as exc:  # a DTO's own check (e.g. Money's currency) refused the value
+        if type(exc).__module__.startswith("contracts."):
+            raise DecodeError(path, str(exc)) from exc
+        raise
+
+
+def _at(path: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _decode(data: JSON, tp: Any, path: str) -> Any:
     tp = _supertype(tp)
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
@@ -106,62 +135,104 @@ def decode(data: JSON, tp: Any) -> Any:
             if option is type(None):
                 continue
             try:
-                return decode(data, option)
-            except (TypeError, ValueError, KeyError) as exc:
-                errors.append(exc)
-        raise ValueError(f"{data!r} fits no member of {tp}: {errors}")
+                return decode(data, option, path)
+            except DecodeError as exc:
+                errors.append(exc.reason)
+        raise DecodeError(path, f"{data!r} fits no member of {tp}: {'; '.join(errors)}")
     if origin is typing.Literal:
         if data not in get_args(tp):
-            raise ValueError(f"{data!r} is not one of {get_args(tp)}")
+            raise DecodeError(path, f"{data!r} is not one of {get_args(tp)}")
         return data
     if origin is tuple or origin is list:
         if not isinstance(data, list):
-            raise ValueError(f"expected an array, got {data!r}")
+            raise DecodeError(path, f"expected an array, got {_show(data)}")
         args = get_args(tp)
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            return tuple(decode(v, t) for v, t in zip(data, args, strict=True))
-        items = [decode(v, args[0]) for v in data]
+            if len(data) != len(args):
+                raise DecodeError(path, f"expected {len(args)} items, got {len(data)}")
+            pairs = enumerate(zip(data, args, strict=True))
+            return tuple(decode(v, t, _at(path, i)) for i, (v, t) in pairs)
+        items = [decode(v, args[0], _at(path, i)) for i, v in enumerate(data)]
         return tuple(items) if origin is tuple else items
     if origin is dict:
         if not isinstance(data, dict):
-            raise ValueError(f"expected an object, got {data!r}")
+            raise DecodeError(path, f"expected an object, got {_show(data)}")
         key_tp, value_tp = get_args(tp)
-        return {decode(k, key_tp): decode(v, value_tp) for k, v in data.items()}
+        return {
+            decode(k, key_tp, _at(path, k)): decode(v, value_tp, _at(path, k))
+            for k, v in data.items()
+        }
     if isinstance(tp, type):
-        return _decode_type(data, tp)
+        return _decode_type(data, tp, path)
     raise TypeError(f"the codec does not support {tp!r}")
 
 
-def _expect(data: Any, kind: type | tuple[type, ...]) -> Any:
+def _show(data: Any) -> str:
+    text = repr(data)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _expect(data: Any, kind: type | tuple[type, ...], path: str) -> Any:
     if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
-        raise ValueError(f"expected {kind}, got {data!r}")
+        name = kind.__name__ if isinstance(kind, type) else str(kind)
+        raise DecodeError(path, f"expected {_JSON_NAMES.get(name, name)}, got {_show(data)}")
     return data
 
 
-def _decode_type(data: JSON, tp: type) -> Any:
+_JSON_NAMES = {"str": "a string", "int": "an integer", "bool": "a boolean", "dict": "an object"}
+
+
+def _decode_type(data: JSON, tp: type, path: str) -> Any:
     if tp is type(None):
         if data is not None:
-            raise ValueError(f"expected null, got {data!r}")
+            raise DecodeError(path, f"expected null, got {_show(data)}")
         return None
     if issubclass(tp, enum.Enum):
-        return tp(data)
+        try:
+            return tp(data)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in tp)
+            raise DecodeError(path, f"{_show(data)} is not one of {allowed}") from None
     if tp in (bool, str, int):
-        return _expect(data, tp)
+        return _expect(data, tp, path)
     if tp is Decimal:
-        return Decimal(_expect(data, str))
+        text = _expect(data, str, path)
+        try:
+            return Decimal(text)
+        except ArithmeticError:
+            raise DecodeError(path, f"{_show(text)} is not a decimal number") from None
     if tp is UUID:
-        return UUID(_expect(data, str))
+        return UUID(_expect(data, str, path))
     if tp is datetime:
-        parsed = datetime.fromisoformat(_expect(data, str))
+        parsed = datetime.fromisoformat(_expect(data, str, path))
         if parsed.tzinfo is None:
-            raise ValueError("datetime without a timezone")
+            raise DecodeError(path, "datetime without a timezone")
         return parsed
     if tp is date:
-        return date.fromisoformat(_expect(data, str))
+        return date.fromisoformat(_expect(data, str, path))
     if dataclasses.is_dataclass(tp):
-        obj = _expect(data, dict)
-        return tp(**{name: decode(obj[name], ftp) for name, ftp in _fields(tp) if name in obj})
+        obj = _expect(data, dict, path)
+        values = {}
+        for name, ftp in _fields(tp):
+            if name in obj:
+                values[name] = decode(obj[name], ftp, _at(path, name))
+            elif _required(tp, name):
+                raise DecodeError(_at(path, name), "is required")
+        return tp(**values)
     raise TypeError(f"the codec does not support {tp!r}")
+
+
+@cache
+def _required_fields(cls: type) -> frozenset[str]:
+    return frozenset(
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+
+
+def _required(cls: type, name: str) -> bool:
+    return name in _required_fields(cls)
 
 
 def _is_instance(value: Any, tp: Any) -> bool:

@@ -3,10 +3,12 @@
 Every error a contract method may raise is a `ContractError` subclass with a stable `code`: the
 code, not the class, is what crosses HTTP, so the transport maps it back to the same class on the
 caller's side (`error_class_for`). `status` is the HTTP status the gateway answers with.
+`details` hold JSON values only, the same on every binding.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -25,7 +27,10 @@ class ContractError(Exception):
         self, message: str | None = None, *, details: Mapping[str, Any] | None = None
     ) -> None:
         self.message = message or self.title
-        self.details: Mapping[str, Any] = MappingProxyType(dict(details or {}))
+        # As JSON holds them (tuples become lists, Decimals strings), so the details read the
+        # same whether the error was raised here or rebuilt from another process's answer.
+        plain = json.loads(json.dumps(dict(details or {}), default=str))
+        self.details: Mapping[str, Any] = MappingProxyType(plain)
         super().__init__(self.message)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -83,3 +88,12 @@ class Unavailable(ContractError):
     code = "unavailable"
     status = 503
     title = "The service is unavailable."
+
+
+class TimedOut(Unavailable):
+    """The service did not answer in time; it may still have done the work (a write declared
+    idempotent may be repeated with the same key to learn the outcome)."""
+
+    code = "timeout"
+    status = 504
+    title = "The service did not answer in time."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol, cast
 
 from contracts.kernel.registry import registry
-from contracts.kernel.service import Service
+from contracts.kernel.service import Service, idempotent, read_only
 from contracts.notifications.dto import AccountEmailDTO, FailedNotificationDTO
 
 SERVICE = "notifications"
@@ -16,12 +16,14 @@ class NotificationsService(Service, Protocol):
     """Emails owed to shoppers. Order emails are caused by events; the sign-in pages queue
     theirs; every email is sent by the worker with the outbox's retries."""
 
+    @idempotent
     def queue_account_email(self, email: AccountEmailDTO) -> bool:
         """Queue `email` for the worker to send (never sent in the caller's request, so a mail
         outage cannot break sign-up); returns whether it was new. Idempotent per `email.key`.
         Raises InvalidRequest when the recipient or subject is empty. Its own transaction."""
         ...
 
+    @read_only
     def recent_failures(self, limit: int = 10) -> tuple[FailedNotificationDTO, ...]:
         """The newest emails that failed for good, newest first (at most `limit`, 1–100)."""
         ...

@@ -6,7 +6,7 @@ from typing import Protocol, cast
 
 from contracts.kernel.money import Money
 from contracts.kernel.registry import registry
-from contracts.kernel.service import Service
+from contracts.kernel.service import Service, answers_within, idempotent, read_only
 from contracts.payments.dto import PaymentCustomer, PaymentDTO, PaymentSession, RefundDTO
 
 SERVICE = "payments"
@@ -17,6 +17,8 @@ class PaymentsService(Service, Protocol):
     """Payments through a gateway. Outcomes arrive as events (PaymentSucceeded, PaymentFailed,
     PaymentRefunded), never as calls into orders or cart."""
 
+    @idempotent
+    @answers_within(30)
     def start_payment(
         self, order_ref: str, amount: Money, customer: PaymentCustomer, idempotency_key: str
     ) -> PaymentSession:
@@ -27,6 +29,8 @@ class PaymentsService(Service, Protocol):
         PaymentRejected."""
         ...
 
+    @idempotent
+    @answers_within(30)
     def refund(
         self, payment_ref: str, amount: Money, reason: str, idempotency_key: str
     ) -> RefundDTO:
@@ -34,6 +38,7 @@ class PaymentsService(Service, Protocol):
         Raises PaymentNotFound, RefundNotAllowed, GatewayUnavailable."""
         ...
 
+    @read_only
     def get_payment(self, order_ref: str) -> PaymentDTO:
         """The latest payment of `order_ref`. Raises PaymentNotFound. Read-only."""
         ...

@@ -22,33 +22,23 @@ from microstore import bindings
 BINDINGS = ("local", "loopback", "http")
 
 
-# Each binding's database, as a mark on its parameter: pytest-django decides which databases
-# to create from the collected tests' marks and fixtures, so asking for `db` from inside the
-# fixture (getfixturevalue) would find no test database set up when no other test asked first.
-_DATABASE = {
-    "local": pytest.mark.django_db,
-    "loopback": pytest.mark.django_db,
-    "http": pytest.mark.django_db(transaction=True),
-    "fake": pytest.mark.django_db,
-}
+def _param(kind: str) -> Any:
+    # The database mark rides on the parameter, so each binding's tests get the right one.
+    return pytest.param(kind, marks=pytest.mark.django_db(transaction=kind == "http"), id=kind)
 
 
 def implementations(service: str, *, fake: Callable[[], object] | None = None) -> Any:
     """A fixture named `service` answering with each binding in turn (and `fake()` if given)."""
-    kinds = [*BINDINGS, *(["fake"] if fake is not None else [])]
-    params = [pytest.param(kind, marks=_DATABASE[kind], id=kind) for kind in kinds]
+    params = [_param(kind) for kind in (*BINDINGS, *(["fake"] if fake is not None else []))]
 
     @pytest.fixture(params=params, name=service)
     def implementation(request: pytest.FixtureRequest) -> object:
         kind = request.param
         if kind == "fake":
             return fake()  # type: ignore[misc]
-        if kind not in bindings.KINDS and kind != "http":
-            pytest.skip(f"the {kind} binding is not built yet")
-        if kind == "http" and "http" not in bindings.KINDS:
-            pytest.skip("the HTTP binding is not built yet")
-        address = str(request.getfixturevalue("live_server").url) if kind == "http" else kind
-        return bindings.build(service, address)
+        if kind == "http":
+            return bindings.build(service, str(request.getfixturevalue("live_server").url))
+        return bindings.build(service, kind)
 
     return implementation
 

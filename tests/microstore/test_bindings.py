@@ -29,10 +29,10 @@ ACCESSORS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("accessor", ACCESSORS, ids=lambda a: a.__name__)
-def test_every_service_is_bound_locally_and_healthy(accessor):
+def test_every_service_is_bound_loopback_in_the_suite_and_healthy(accessor):
     health = accessor().health()
     assert (health.ok, health.version) == (True, "1.0")
-    assert registry.bindings()[health.service].kind == "local"
+    assert registry.bindings()[health.service].kind == "loopback"
 
 
 def test_the_outbox_is_the_event_bus():

@@ -129,7 +129,7 @@ def test_staff_see_every_service_with_its_binding(admin_client):
     rows = {row["service"]: row for row in response.json()}
     assert set(rows) == {"catalog", "accounts", "cart", "orders", "payments", "notifications"}
     assert {(r["binding"], r["ok"], r["version"]) for r in rows.values()} == {
-        ("local", True, "1.0")
+        ("loopback", True, "1.0")
     }
 
 

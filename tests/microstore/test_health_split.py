@@ -65,7 +65,7 @@ def test_an_unhealthy_service_turns_readiness_red_naming_it(client):
     assert ready.status_code == 500
     body = ready.json()
     assert body["ServiceProbe(service='catalog')"] == (
-        "Unavailable: catalog (local): search index unreachable"
+        "Unavailable: catalog (loopback): search index unreachable"
     )
     assert body["ServiceProbe(service='payments')"] == "OK"
     assert live.status_code == 200

@@ -41,7 +41,12 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"DATABASE_URL": "mysql://db/shop"}, "DATABASE_URL"),
         ({"SMTP_HOST": "mail", "SMTP_PORT": "twenty-five"}, "SMTP_PORT"),
         ({"STRIPE_SECRET_KEY": "sk_test_1"}, "STRIPE_PUBLIC_KEY"),
-        ({"MICROSTORE_SERVICES": '{"catalog": "http://catalog:8000"}'}, "MICROSTORE_SERVICES"),
+        ({"MICROSTORE_SERVICES": '{"catalog": "grpc://catalog:8000"}'}, "MICROSTORE_SERVICES"),
+        (
+            {"MICROSTORE_SERVICES": '{"catalog": "http://catalog:8000"}'},
+            "MICROSTORE_INTERNAL_SECRET",
+        ),  # fmt: skip
+        ({"MICROSTORE_INTERNAL_SECRET": "short"}, "MICROSTORE_INTERNAL_SECRET"),
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY"),
         ({"TASK_HEARTBEAT_SECONDS": "30", "TASK_LEASE_SECONDS": "20"}, "TASK_LEASE_SECONDS"),
     ],
