@@ -82,8 +82,8 @@ class FakeCart:
 class FakePayments:
     """A gateway that answers at once, keeping the payments contract (tests/contracts runs its
     conformance suite on it). `fail_with` makes start_payment and refund raise it. The shopper
-    pays with `pay(payment_ref)`; outcomes are not published here: tests publish
-    PaymentSucceeded/Failed/Refunded themselves."""
+    pays with `pay(payment_ref)` (there is no pay page: `pay_url` is None); outcomes are not
+    published here: tests publish PaymentSucceeded/Failed/Refunded themselves."""
 
     fail_with: Exception | None = None
     started: dict[str, PaymentSession] = field(default_factory=dict)
