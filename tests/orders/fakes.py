@@ -24,7 +24,13 @@ from contracts.payments.dto import (
     PaymentStatus,
     RefundDTO,
 )
-from contracts.payments.errors import GatewayUnavailable, PaymentNotFound
+from contracts.payments.errors import (
+    GatewayUnavailable,
+    PaymentNotFound,
+    PaymentRejected,
+    RefundNotAllowed,
+)
+from contracts.payments.service import SERVICE, VERSION
 
 
 @dataclass
@@ -120,21 +126,26 @@ def _summary(cart_id: str, customer_id: int, lines: tuple[CartLineDTO, ...]) -> 
 
 @dataclass
 class FakePayments:
-    """A gateway that answers at once. `fail_with` makes start_payment raise it. Outcomes are
-    not published here: tests publish PaymentSucceeded/Failed/Refunded themselves."""
+    """A gateway that answers at once, keeping the payments contract (tests/contracts runs its
+    conformance suite on it). `fail_with` makes start_payment and refund raise it. The shopper
+    pays with `pay(payment_ref)` (there is no pay page: `pay_url` is None); outcomes are not
+    published here: tests publish PaymentSucceeded/Failed/Refunded themselves."""
 
     fail_with: Exception | None = None
     started: dict[str, PaymentSession] = field(default_factory=dict)
     refunds: dict[str, RefundDTO] = field(default_factory=dict)
     refund_calls: list[str] = field(default_factory=list)  # each call's key, repeats included
+    paid: set[str] = field(default_factory=set)  # payment refs the shopper paid
     counter: itertools.count[int] = field(default_factory=itertools.count)
 
     def health(self) -> ServiceHealth:
-        return ServiceHealth("payments", "fake", ok=True)
+        return ServiceHealth(SERVICE, VERSION, ok=True, detail="gateway: fake")
 
     def start_payment(
         self, order_ref: str, amount: Money, customer: PaymentCustomer, idempotency_key: str
     ) -> PaymentSession:
+        if amount.amount <= 0:
+            raise PaymentRejected("a payment must be for more than nothing")
         if self.fail_with is not None:
             raise self.fail_with
         if idempotency_key not in self.started:
@@ -149,30 +160,67 @@ class FakePayments:
             )
         return self.started[idempotency_key]
 
+    def pay(self, payment_ref: str) -> None:
+        """The shopper paid `payment_ref` (the real service learns it from its gateway)."""
+        self._session(payment_ref)
+        self.paid.add(payment_ref)
+
     def refund(
         self, payment_ref: str, amount: Money, reason: str, idempotency_key: str
     ) -> RefundDTO:
         self.refund_calls.append(idempotency_key)
+        if idempotency_key in self.refunds:
+            return self.refunds[idempotency_key]
+        session = self._session(payment_ref)
+        status = self._status(session)
+        if status not in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED):
+            raise RefundNotAllowed(f"payment {payment_ref} is {status.value}")
+        if amount.currency != session.amount.currency or amount.amount <= 0:
+            raise RefundNotAllowed("the refund must be a positive amount in the payment's currency")
+        left = session.amount - self._refunded(session)
+        if amount.amount > left.amount:
+            raise RefundNotAllowed(
+                f"only {left.format()} is left to refund", details={"refundable": str(left.amount)}
+            )
         if self.fail_with is not None:
             raise self.fail_with
-        return self.refunds.setdefault(
-            idempotency_key, RefundDTO(f"re_{len(self.refunds)}", payment_ref, amount, "succeeded")
-        )
+        refund = RefundDTO(f"re_{len(self.refunds)}", payment_ref, amount, "succeeded")
+        return self.refunds.setdefault(idempotency_key, refund)
 
     def get_payment(self, order_ref: str) -> PaymentDTO:
-        for session in self.started.values():
+        for session in reversed(self.started.values()):  # the latest first
             if session.order_ref == order_ref:
                 return PaymentDTO(
                     session.payment_ref,
                     order_ref,
-                    session.status,
+                    self._status(session),
                     session.amount,
-                    Money.zero(session.amount.currency),
+                    self._refunded(session),
                     "fake",
                     "",
                     f"fake_{session.payment_ref}",
                 )
-        raise PaymentNotFound(order_ref)
+        raise PaymentNotFound(f"no payment for order {order_ref!r}")
+
+    def _session(self, payment_ref: str) -> PaymentSession:
+        for session in self.started.values():
+            if session.payment_ref == payment_ref:
+                return session
+        raise PaymentNotFound(f"no payment {payment_ref!r}")
+
+    def _refunded(self, session: PaymentSession) -> Money:
+        mine = (r.amount for r in self.refunds.values() if r.payment_ref == session.payment_ref)
+        return sum(mine, Money.zero(session.amount.currency))
+
+    def _status(self, session: PaymentSession) -> PaymentStatus:
+        if session.payment_ref not in self.paid:
+            return PaymentStatus.REQUIRES_PAYMENT
+        refunded = self._refunded(session)
+        if refunded.amount == 0:
+            return PaymentStatus.SUCCEEDED
+        if refunded.amount < session.amount.amount:
+            return PaymentStatus.PARTIALLY_REFUNDED
+        return PaymentStatus.REFUNDED
 
 
 def unavailable() -> GatewayUnavailable:
