@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -11,7 +13,7 @@ from rest_framework.views import APIView
 from microstore.ops import probes
 
 
-class ServiceSerializer(serializers.Serializer[probes.Probe]):
+class ServiceSerializer(serializers.Serializer[Any]):
     """One entry of the service registry (documentation of `probes.Probe` for the schema)."""
 
     service = serializers.CharField(help_text="The service's name, e.g. `catalog`.")

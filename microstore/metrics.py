@@ -2,7 +2,8 @@
 
 Measured as it happens (cheap, in memory): every contract call (`microstore.instrument`, by
 service, method and outcome: ``ok``, the `ContractError` code such as ``out_of_stock``, or, when
-the service could not answer, ``unavailable`` / ``timeout``; ``exception`` for a bug) and every HTTP request (`MetricsMiddleware`, by route pattern).
+the service could not answer, ``unavailable`` / ``timeout``; ``exception`` for a bug) and every
+HTTP request (`MetricsMiddleware`, by route pattern).
 Read from the database at scrape time (`BusinessCollector`, no writes on hot paths): the outbox,
 the task queue, orders, revenue, failed payments and expired reservations. Oversell attempts
 refused are contract calls already:

@@ -88,9 +88,15 @@ class _Slow(_Foreign):
         self._answer(200, "application/json", {})
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A caller that gave up waiting (a timeout test) closed its end: nothing to report."""
+
+
 @contextmanager
 def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """A real HTTP server on 127.0.0.1 answering with `handler`, in a thread; yields its URL."""
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

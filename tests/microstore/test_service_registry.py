@@ -81,9 +81,7 @@ def test_a_remote_where_nothing_listens_turns_readiness_red_naming_it(client, dj
     assert f'<span class="muted"> {url}</span>' in html
 
 
-def test_a_remote_on_another_major_version_turns_readiness_red_saying_so(
-    client, django_user_model
-):
+def test_a_remote_on_another_major_version_turns_readiness_red_saying_so(client, django_user_model):
     with foreign_shop() as url, bound_to("orders", url):
         ready = client.get("/health/ready")
         rows = services(client, django_user_model.objects.create_superuser("ops@example.com"))
@@ -129,14 +127,11 @@ def test_the_dashboard_lists_each_address_version_build_and_the_failing_remote(a
     assert "Needs attention: cart, orders" in html
     for address in (foreign, dead, "in-process"):
         assert f'<span class="ops-sub muted small mono ops-clip">{address}</span>' in html
-    assert (
-        f'contract <span class="mono">{FOREIGN_CONTRACT}</span> · build <span class="mono">{FOREIGN_BUILD}</span>'
-        in html
-    )
-    assert (
-        f'contract <span class="mono">1.0</span> · build <span class="mono">{settings.MICROSTORE_BUILD}</span>'
-        in html
-    )
+    for contract, build in ((FOREIGN_CONTRACT, FOREIGN_BUILD), ("1.0", settings.MICROSTORE_BUILD)):
+        assert (
+            f'contract <span class="mono">{contract}</span> · build <span class="mono">{build}'
+            in html
+        )
     assert f"unreachable at {dead}" in html
     assert html.count('<span class="pill pill-bad">Failing</span>') == 2
     assert html.count('<span class="pill pill-ok">OK</span>') == 4
