@@ -126,12 +126,13 @@ def test_the_dashboard_lists_each_address_version_build_and_the_failing_remote(a
 
     assert "Needs attention: cart, orders" in html
     for address in (foreign, dead, "in-process"):
-        assert f'<span class="ops-sub muted small mono ops-clip">{address}</span>' in html
+        shown = address.replace("://", "://<wbr>")  # breakable after the scheme only
+        assert f'<span class="ops-sub ops-address muted small mono">{shown}</span>' in html
     for contract, build in ((FOREIGN_CONTRACT, FOREIGN_BUILD), ("1.0", settings.MICROSTORE_BUILD)):
         assert (
-            f'contract <span class="mono">{contract}</span> · build <span class="mono">{build}'
-            in html
-        )
+            f'contract <span class="mono">{contract}</span></span> · '
+            f'<span class="ops-keep">build <span class="mono">{build}</span>'
+        ) in html
     assert f"unreachable at {dead}" in html
     assert html.count('<span class="pill pill-bad">Failing</span>') == 2
     assert html.count('<span class="pill pill-ok">OK</span>') == 4
