@@ -68,10 +68,11 @@ def bind_services(choices: Mapping[str, str], target: ServiceRegistry = registry
         kind = choices.get(service, "local")
         if kind not in KINDS and not kind.startswith(("http://", "https://")):
             build(service, kind)  # raises now, naming the service, not on the first call
-        if kind in KINDS:
-            server.serve(service, _local(path))
-        else:
-            server.stop_serving(service)
+        if target is registry:  # what this process answers on /internal/
+            if kind in KINDS:
+                server.serve(service, _local(path))
+            else:
+                server.stop_serving(service)
         # Every call through the binding is counted and timed (microstore.instrument).
         target.bind(service, instrumented(service, partial(build, service, kind)), kind=kind)
 

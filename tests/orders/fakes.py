@@ -4,10 +4,16 @@ The catalog stays real: stock, reservations and prices are the thing under test.
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from contracts.cart.dto import CartDTO, CartLineDTO
+from django.conf import settings
+
+from contracts.cart.dto import BLOCKING, CartDTO, CartLineDTO, LineFlag
+from contracts.cart.errors import CartNotFound
+from contracts.cart.service import SERVICE, VERSION
+from contracts.catalog.dto import ProductDTO, StockLine
 from contracts.catalog.service import catalog_service
 from contracts.kernel.money import Money
 from contracts.kernel.service import ServiceHealth
@@ -23,53 +29,93 @@ from contracts.payments.errors import GatewayUnavailable, PaymentNotFound
 
 @dataclass
 class FakeCart:
-    """Carts held in memory: `put(customer_id, product, quantity)`, priced by the real catalog."""
+    """Customers' carts held in memory: `put(customer_id, product, quantity)`, priced and checked
+    by the real catalog on every read, as the cart contract promises (tests/contracts checks it).
+    It holds no anonymous cart and no price from the past: a line costs what the catalog says."""
 
     lines: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     cleared: list[tuple[str, str]] = field(default_factory=list)
+    meanwhile: list[tuple[int, int]] = field(default_factory=list)
 
     def health(self) -> ServiceHealth:
-        return ServiceHealth("cart", "fake", ok=True)
+        return ServiceHealth(SERVICE, VERSION, ok=True)
 
     def put(self, customer_id: int, product_id: int, quantity: int) -> None:
         self.lines[customer_id][product_id] = quantity
 
+    def held_meanwhile(self, product_id: int, quantity: int) -> None:
+        """Right after the next read of a cart, another shopper's checkout holds `quantity` of
+        the product: the race between a checkout's cart read and its reservation."""
+        self.meanwhile.append((product_id, quantity))
+
     def get_cart(self, cart_id: str) -> CartDTO:
-        return self.get_customer_cart(int(cart_id.removeprefix("cart-")))
+        customer_id = _customer_of(cart_id)
+        if customer_id is None or customer_id not in self.lines:
+            raise CartNotFound(f"no cart {cart_id!r}", details={"cart_id": cart_id})
+        return self.get_customer_cart(customer_id)
 
     def get_customer_cart(self, customer_id: int) -> CartDTO:
-        wanted = self.lines.get(customer_id, {})
+        if customer_id not in self.lines:
+            return _summary("", customer_id, ())  # nothing stored until something is added
+        wanted = self.lines[customer_id]
         products = catalog_service().get_products(tuple(wanted))
-        lines = tuple(
-            CartLineDTO(
-                product_id=p.id,
-                sku=p.sku,
-                name=p.name,
-                slug=p.slug,
-                image_url=None,
-                unit_price=p.price,
-                added_price=p.price,
-                quantity=wanted[p.id],
-                available=p.available,
-                line_total=p.price * wanted[p.id],
-                flags=(),
+        lines = tuple(_line(product, wanted[product.id]) for product in products)
+        while self.meanwhile:
+            product_id, quantity = self.meanwhile.pop(0)
+            catalog_service().reserve_stock(
+                (StockLine(product_id, quantity),), f"meanwhile-{uuid.uuid4().hex}", 600
             )
-            for p in products
-        )
-        subtotal = sum((line.line_total for line in lines), Money.zero("EUR"))
-        return CartDTO(
-            id=f"cart-{customer_id}",
-            customer_id=customer_id,
-            currency="EUR",
-            lines=lines,
-            item_count=sum(line.quantity for line in lines),
-            subtotal=subtotal,
-            checkout_ready=bool(lines) and all(p.is_active for p in products),
-        )
+        return _summary(f"cart-{customer_id}", customer_id, lines)
 
     def clear_cart(self, cart_id: str, reason: str) -> None:
         self.cleared.append((cart_id, reason))
-        self.lines.pop(int(cart_id.removeprefix("cart-")), None)
+        customer_id = _customer_of(cart_id)
+        if customer_id is not None and customer_id in self.lines:
+            self.lines[customer_id].clear()  # the cart stays, empty
+
+
+def _customer_of(cart_id: str) -> int | None:
+    number = cart_id.removeprefix("cart-")
+    return int(number) if cart_id.startswith("cart-") and number.isdigit() else None
+
+
+def _line(product: ProductDTO, quantity: int) -> CartLineDTO:
+    flags: tuple[LineFlag, ...] = ()
+    if not product.is_active:
+        flags = (LineFlag.INACTIVE,)
+    elif product.available <= 0:
+        flags = (LineFlag.SOLD_OUT,)
+    elif quantity > product.available:
+        flags, quantity = (LineFlag.CAPPED,), product.available
+    blocked = not BLOCKING.isdisjoint(flags)
+    return CartLineDTO(
+        product_id=product.id,
+        sku=product.sku,
+        name=product.name,
+        slug=product.slug,
+        image_url=product.image_url,
+        unit_price=product.price,
+        added_price=product.price,
+        quantity=quantity,
+        available=product.available,
+        line_total=Money.zero(product.price.currency) if blocked else product.price * quantity,
+        flags=flags,
+    )
+
+
+def _summary(cart_id: str, customer_id: int, lines: tuple[CartLineDTO, ...]) -> CartDTO:
+    currency = lines[0].unit_price.currency if lines else settings.CATALOG_CURRENCY
+    buyable = [line for line in lines if BLOCKING.isdisjoint(line.flags)]
+    count = sum(line.quantity for line in buyable)
+    return CartDTO(
+        id=cart_id,
+        customer_id=customer_id,
+        currency=currency,
+        lines=lines,
+        item_count=count,
+        subtotal=sum((line.line_total for line in buyable), Money.zero(currency)),
+        checkout_ready=bool(lines) and len(buyable) == len(lines) and count > 0,
+    )
 
 
 @dataclass
