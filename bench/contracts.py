@@ -90,10 +90,10 @@ def _where(profile: dict[str, Any], calls: int) -> list[str]:
         *(f"| {name} | {part['p50_ms']:.2f} | {part['cpu_ms']:.2f} |"
           for name, part in profile["server"].items()),
         "",
-        f"Django's request handling adds {bare - dispatch:.2f} ms of CPU per call to `dispatch`, "
-        f"the shop's whole middleware stack {full - bare:.2f} ms more "
-        f"({(full - bare) / full:.0%} of the server's in-process CPU).",
-        f"Signing costs {sign['sign_ms']:.3f} ms per call; verifying {sign['verify_ms']:.3f} ms "
+        f"Django's request handling adds {bare - dispatch:+.2f} ms of CPU per call to `dispatch`,",
+        f"the shop's whole middleware stack {full - bare:+.2f} ms "
+        f"({(full - bare) / full:+.0%} of the server's in-process CPU).",
+        f"Signing costs {sign['sign_ms']:.3f} ms per call; verifying {sign['verify_ms']:.3f} ms",
         "(the HMAC, then the nonce added in Redis: one round trip).",
         "",
     ]  # fmt: skip
@@ -136,11 +136,12 @@ def main() -> None:
         "workers as in production (microstore/gunicorn_conf.py; they close the connection after",
         "each response, so every call opens one) and with gthread workers (4 threads each), which",
         "keep it alive for httpx's pool. PostgreSQL with 10,000 products; the signatures' nonces",
-        f"in Redis. {calls:,} timed calls per row ({calls // 2:,} pairs of reserve + release) "
-        f"after {WARM_UP} warm-up calls, the bindings taking turns in {ROUNDS} rounds.",
-        "The client, the servers and the database share",
-        f"{_machine()}; load average {load_before:.1f} before the run, {load:.1f} after: other",
-        "work on the machine inflates latencies, much less the CPU time per call.",
+        f"in Redis. {calls:,} timed calls per row ({calls // 2:,} pairs of reserve + release)",
+        f"after {WARM_UP} warm-up calls, the bindings taking turns in {ROUNDS} rounds. The client,",
+        f"the servers and the database share {_machine()};",
+        f"load average {load_before:.1f} before the run, {load:.1f} after: other work on the",
+        "machine inflates latencies, much less the CPU time per call.",
+        "Notes on these figures: [contracts-notes.md](contracts-notes.md).",
         "Reproduce: `.venv/bin/python -m bench.contracts`.", "",
         *_table(rows, "get_products"),
         *_table(rows, "reserve_release"),
