@@ -128,7 +128,7 @@ def timed(
 
     def loop(mine: list[float]) -> None:
         clock = time.perf_counter
-        for _ in range(calls // run.threads):
+        for _ in range(max(1, calls // run.threads)):  # at least one, for a tiny smoke run
             start = clock()
             call()
             mine.append((clock() - start) * 1000)
