@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from contracts.cart import service as cart_contract
 from contracts.cart.dto import BLOCKING, CartDTO, CartLineDTO, LineFlag
 from contracts.cart.errors import CartNotFound
-from contracts.cart.service import SERVICE, VERSION
 from contracts.catalog.dto import ProductDTO, StockLine
 from contracts.catalog.service import catalog_service
 from contracts.kernel.money import Money
 from contracts.kernel.service import ServiceHealth
+from contracts.payments import service as payments_contract
 from contracts.payments.dto import (
     PaymentCustomer,
     PaymentDTO,
@@ -30,7 +31,6 @@ from contracts.payments.errors import (
     PaymentRejected,
     RefundNotAllowed,
 )
-from contracts.payments.service import SERVICE, VERSION
 
 
 @dataclass
@@ -44,7 +44,7 @@ class FakeCart:
     meanwhile: list[tuple[int, int]] = field(default_factory=list)
 
     def health(self) -> ServiceHealth:
-        return ServiceHealth(SERVICE, VERSION, ok=True)
+        return ServiceHealth(cart_contract.SERVICE, cart_contract.VERSION, ok=True)
 
     def put(self, customer_id: int, product_id: int, quantity: int) -> None:
         self.lines[customer_id][product_id] = quantity
@@ -139,7 +139,9 @@ class FakePayments:
     counter: itertools.count[int] = field(default_factory=itertools.count)
 
     def health(self) -> ServiceHealth:
-        return ServiceHealth(SERVICE, VERSION, ok=True, detail="gateway: fake")
+        return ServiceHealth(
+            payments_contract.SERVICE, payments_contract.VERSION, ok=True, detail="gateway: fake"
+        )
 
     def start_payment(
         self, order_ref: str, amount: Money, customer: PaymentCustomer, idempotency_key: str
