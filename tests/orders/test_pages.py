@@ -9,6 +9,7 @@ import pytest
 from apps.orders.models import Order
 from apps.orders.services.lifecycle import order_transition
 from contracts.orders.dto import OrderStatus
+from contracts.payments.errors import PaymentRejected
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.orders.fakes import unavailable
 
@@ -133,10 +134,34 @@ def test_when_payment_cannot_start_the_shopper_is_told_nothing_was_charged(
 ):
     AddressFactory(user=shopper, is_default=True)
     cart.put(shopper.pk, mug.pk, 1)
-    payments.fail_with = unavailable()
+    payments.fail_with = PaymentRejected("the gateway refused this payment")
     response = browser.post("/checkout/", checkout_form(browser), follow=True)
     assert "nothing was charged and the order was cancelled" in response.content.decode()
     assert Order.objects.get().status == "cancelled"
+
+
+def test_when_payments_do_not_answer_the_same_form_places_the_order_once_they_do(
+    browser, cart, shopper, mug, payments
+):
+    AddressFactory(user=shopper, is_default=True)
+    cart.put(shopper.pk, mug.pk, 1)
+    payments.fail_with = unavailable()
+    form = checkout_form(browser)
+
+    response = browser.post("/checkout/", form)
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "We could not take your order just now, and nothing was charged." in page
+    assert f'name="idempotency_key" value="{form["idempotency_key"]}"' in page  # the same one
+    payments.fail_with = None
+
+    again = browser.post("/checkout/", form)
+
+    order = Order.objects.get()
+    assert (again.status_code, again["Location"]) == (302, f"/orders/{order.number}/")
+    assert order.payment_ref
+    assert len(payments.started) == 1
 
 
 def test_history_lists_the_shoppers_orders_newest_first_and_paginates(browser, place, mug, shopper):
