@@ -2,21 +2,23 @@
 
 The catalog pages (list, category, search, filtered list, product page, home) against a bare
 Django page of the same size served the same way, then add-to-cart and place-order through the
-API; each part records the peak memory of one gunicorn worker. Writes bench/results/latest.md
-(and the parts' own files). Needs PostgreSQL on 127.0.0.1, Redis, and wrk.
+API; each part records the peak memory of one gunicorn worker; then one contract call on each
+binding (local, loopback, HTTP). The hot pages' servers bind every service `local`. Writes
+bench/results/latest.md (and the parts' own files). Needs PostgreSQL on 127.0.0.1, Redis, wrk.
 """
 
 from __future__ import annotations
 
-from bench import catalog, checkout
+from bench import catalog, checkout, contracts
 from bench.common import ROOT
 
 
 def main() -> None:
     catalog.main()
     checkout.main()
+    contracts.main()
     results = ROOT / "bench" / "results"
-    parts = [(results / name).read_text() for name in ("catalog.md", "checkout.md")]
+    parts = [(results / name).read_text() for name in ("catalog.md", "checkout.md", "contracts.md")]
     (results / "latest.md").write_text("\n".join(parts))
 
 

@@ -59,9 +59,10 @@ def main() -> None:
     report = "\n".join([
         f"# Catalog benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"{count:,} products on PostgreSQL; gunicorn 3 sync workers, DEBUG off, full middleware;",
-        "`wrk -t2 -c32 -d10s` on the same 2-core machine. Ratios are against the bare page,",
-        "measured in the same run. Reproduce: `.venv/bin/python -m bench.catalog`.",
+        f"{count:,} products on PostgreSQL; gunicorn 3 sync workers, DEBUG off, full middleware,",
+        "every service bound `local`; `wrk -t2 -c32 -d10s` on the same 2-core machine. Ratios",
+        "are against the bare page, measured in the same run. Reproduce:",
+        "`.venv/bin/python -m bench.catalog`.",
         "",
         "As in production, pages come from the catalog's cache (apps/catalog/cache.py): what",
         "every visitor sees alike, for FRAGMENT_TTL seconds or until a catalog change, and the",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -20,6 +21,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432"
+SERVICES = ("catalog", "accounts", "cart", "orders", "payments", "notifications")
 
 
 def bench_env(database: str) -> dict[str, str]:
@@ -34,6 +36,10 @@ def bench_env(database: str) -> dict[str, str]:
         "DATABASE_URL": f"{PG}/{database}",
         "PYTHONPATH": str(ROOT),
         "REDIS_URL": "redis://127.0.0.1:6379/15",
+        # Every service in-process (the production default on one machine), whatever the shell
+        # says; the secret signs internal calls, shared by this run's processes only.
+        "MICROSTORE_SERVICES": json.dumps(dict.fromkeys(SERVICES, "local")),
+        "MICROSTORE_INTERNAL_SECRET": secrets.token_urlsafe(48),
     }
 
 
@@ -106,10 +112,14 @@ def postgres_processes() -> list[psutil.Process]:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int = 3) -> Iterator[Server]:
+def gunicorn(
+    env: dict[str, str], port: int, workers: int = 3, options: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """gunicorn's sync workers unless `options` say otherwise (e.g. `-k gthread`)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "microstore.wsgi:application", "-w", str(workers),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "/dev/null"],
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "/dev/null",
+         *options],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     server = Server(process)

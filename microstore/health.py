@@ -51,14 +51,30 @@ class TaskQueue(HealthCheck):  # type: ignore[misc]  # health_check ships no typ
 
 @dataclasses.dataclass
 class ServiceProbe(HealthCheck):  # type: ignore[misc]  # health_check ships no types
-    """Asks one bound service for its health."""
+    """Asks one bound service for its health: over HTTP, the remote's own probe, which fails
+    when it does not answer or speaks an incompatible major version of the contract."""
 
     service: str = "catalog"
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The binding and its address beside the service's name (/health/, OpenMetrics)."""
+        binding = registry.bindings().get(self.service)
+        if binding is None:
+            return {"check": "ServiceProbe", "service": self.service}
+        return {
+            "check": "ServiceProbe",
+            "service": self.service,
+            "transport": binding.transport,
+            "address": binding.address,
+        }
 
     def run(self) -> None:
         result = probes.probe(self.service)  # remembered: the dashboard shows the last one
         if not result.ok:
-            raise ServiceUnavailable(f"{self.service} ({result.binding}): {result.detail}")
+            raise ServiceUnavailable(
+                f"{self.service} ({result.transport}, {result.address}): {result.detail}"
+            )
 
 
 @dataclasses.dataclass

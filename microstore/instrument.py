@@ -3,7 +3,9 @@
 `microstore.bindings` wraps each bound implementation in an `InstrumentedService`: a transparent
 proxy whose public methods call the real one unchanged (same arguments, same result, same
 exception) while counting the call by outcome (``ok``, the `ContractError` code, or
-``exception``), timing it, and naming it in the log context (`context.contract_call`).
+``exception``), timing it, and naming it in the log context (`context.contract_call`). A remote
+that did not answer is ``unavailable``, or ``timeout`` when it was too slow: failures on the
+dashboard, not refusals (`metrics.outcome_kind`).
 `registry.override` is untouched: an override answers instead of the proxy.
 """
 

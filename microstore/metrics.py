@@ -1,7 +1,9 @@
 """Prometheus metrics, served at /metrics to staff or to a bearer of METRICS_TOKEN.
 
 Measured as it happens (cheap, in memory): every contract call (`microstore.instrument`, by
-service, method and outcome) and every HTTP request (`MetricsMiddleware`, by route pattern).
+service, method and outcome: ``ok``, the `ContractError` code such as ``out_of_stock``, or, when
+the service could not answer, ``unavailable`` / ``timeout``; ``exception`` for a bug) and every
+HTTP request (`MetricsMiddleware`, by route pattern).
 Read from the database at scrape time (`BusinessCollector`, no writes on hot paths): the outbox,
 the task queue, orders, revenue, failed payments and expired reservations. Oversell attempts
 refused are contract calls already:
@@ -37,6 +39,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from contracts.kernel.errors import Unavailable, error_class_for
 from microstore.ops import figures
 from microstore.ops.readings import REFUSAL
 from microstore.ops.recorder import Outcome, recorder
@@ -45,7 +48,8 @@ logger = logging.getLogger(__name__)
 
 CONTRACT_CALLS = Counter(
     "microstore_contract_calls",
-    "Contract calls by service, method and outcome (ok, the ContractError code, or exception).",
+    "Contract calls by service, method and outcome (ok, the ContractError code, e.g. "
+    "out_of_stock, unavailable, timeout; or exception).",
     ("service", "method", "outcome"),
 )
 CONTRACT_SECONDS = Histogram(
@@ -65,10 +69,21 @@ HTTP_SECONDS = Histogram(
 )
 
 
+def outcome_kind(outcome: str) -> Outcome:
+    """How the dashboard counts an outcome: ``ok``; ``failed`` for an exception or a service
+    that could not answer (`Unavailable` and its kin: ``unavailable``, ``timeout``,
+    ``gateway_unavailable``); ``refused`` for any other contract error (``out_of_stock``)."""
+    if outcome == "ok":
+        return "ok"
+    if outcome == "exception" or issubclass(error_class_for(outcome), Unavailable):
+        return "failed"
+    return "refused"
+
+
 def observe_contract_call(service: str, method: str, outcome: str, seconds: float) -> None:
     CONTRACT_CALLS.labels(service, method, outcome).inc()
     CONTRACT_SECONDS.labels(service, method).observe(seconds)
-    kind: Outcome = "ok" if outcome == "ok" else "failed" if outcome == "exception" else "refused"
+    kind = outcome_kind(outcome)
     recorder.observe(f"{service}.{method}", seconds, kind)
     if kind == "refused":  # which refusal, for the dashboard (e.g. oversells prevented)
         recorder.observe(f"{service}.{method}{REFUSAL}{outcome}", seconds, kind)

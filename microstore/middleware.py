@@ -1,4 +1,5 @@
-"""Request-scoped middleware: the request id and the user id for logs, HTTP metrics."""
+"""Request-scoped middleware: the request id and the user id for logs, HTTP metrics, and the
+503 page for a service that is down."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from contracts.kernel.errors import Unavailable
 from microstore import context, metrics
+from microstore.views import service_unavailable
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Anything else is counted as "other": a label must not take values from the caller.
@@ -75,3 +78,21 @@ class UserContextMiddleware:
         route = route_of(request)
         if route != "unmatched":
             context.route.set(route)
+
+
+class ServiceUnavailableMiddleware:
+    """A page view that raises `Unavailable` (a service it needs is down or too slow) answers
+    503 saying so (`views.service_unavailable`) instead of failing with a 500. DRF views answer
+    problem+json themselves (`problems.exception_handler`); the transport's own endpoints never
+    raise it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Unavailable):
+            return None
+        return service_unavailable(request, exception)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.views import set_rollback
 
-from contracts.kernel.errors import ContractError
+from contracts.kernel.errors import ContractError, Unavailable
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -101,13 +101,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> JsonResponse |
 
     if isinstance(exc, ContractError):
         set_rollback()
+        detail, details = exc.message, dict(exc.details)
+        if isinstance(exc, Unavailable) and "address" in details:
+            # The transport's client could not reach a service: its internal address and the
+            # socket's complaint are for the logs, not for the API's callers.
+            detail = f"The {details.get('service', '')} service is unavailable; try again later."
+            details = {"service": details.get("service", "")}
         return problem_response(
             request,
             status=exc.status,
             code=exc.code,
             title=exc.title,
-            detail=exc.message,
-            extra={"details": dict(exc.details)} if exc.details else None,
+            detail=detail,
+            extra={"details": details} if details else None,
+            headers={"Retry-After": "30"} if isinstance(exc, Unavailable) else None,
         )
     if not isinstance(exc, exceptions.APIException):
         return None  # a bug: let Django log it and answer 500

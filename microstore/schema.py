@@ -64,6 +64,9 @@ GENERIC = {
     409: "`already_exists`: a field that must be unique (`errors` names it) is taken.",
     422: "`unknown_reference`: a field names something that does not exist (`errors`).",
     415: "`unsupported_media_type`: send `application/json`.",
+    503: "`unavailable`, `timeout` or `gateway_unavailable`: a service this answer needs is not "
+    "answering now (`details.service` names it); nothing was changed that the answer does not "
+    "say, and the same request may be sent again after `Retry-After`.",
 }
 RETRY_AFTER = {
     "Retry-After": {
@@ -197,7 +200,7 @@ class AutoSchema(_AutoSchema):
         for status, response in responses.items():
             if int(status) >= 400:
                 response["content"] = {PROBLEM_JSON: {"schema": ref}}
-            if status == "429":
+            if status in ("429", "503"):
                 response.setdefault("headers", {}).update(RETRY_AFTER)
             if status == "401":
                 response.setdefault("headers", {}).update(WWW_AUTHENTICATE)
@@ -229,6 +232,7 @@ class AutoSchema(_AutoSchema):
                 problems[422] = GENERIC[422]
         if has_body:
             problems[415] = GENERIC[415]
+        problems[503] = GENERIC[503]  # any service may be bound to another process
         return problems
 
     def _lets_signed_in_users_in(self, permission: permissions.BasePermission) -> bool:

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "microstore.middleware.UserContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.cart.middleware.CartMiddleware",
+    "microstore.middleware.ServiceUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -22,7 +22,7 @@ from apps.cart.models import MAX_QUANTITY
 from apps.cart.results import LineChange
 from apps.cart.session import owner_of, remember
 from contracts.cart.dto import BLOCKING, CartDTO, CartLineDTO, LineFlag
-from contracts.kernel.errors import ContractError, NotFound
+from contracts.kernel.errors import ContractError, NotFound, Unavailable
 
 CHANGED = "cart-changed"
 
@@ -109,6 +109,8 @@ def add(request: HttpRequest) -> HttpResponse:
         change = services.cart_add(
             owner=owner_of(request), product_id=product_id, quantity=quantity
         )
+    except Unavailable:  # the catalog did not answer: the shop's 503 says so (middleware)
+        raise
     except ContractError as error:
         if _htmx(request):
             unavailable = error.details.get("reason") in ("inactive", "sold_out")
@@ -155,6 +157,8 @@ def _cart_response(request: HttpRequest, *, status: str, kind: str, changed: boo
 def _apply(request: HttpRequest, action: Callable[[], LineChange]) -> HttpResponse:
     try:
         change = action()
+    except Unavailable:  # the catalog did not answer: the shop's 503 says so (middleware)
+        raise
     except ContractError as error:
         return _cart_response(request, status=error.message, kind="error", changed=False)
     kind = "warning" if change.capped else "success"

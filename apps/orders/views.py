@@ -14,6 +14,7 @@ from apps.orders.forms import CheckoutForm
 from apps.orders.services.actions import order_cancel_by_customer, order_retry_payment
 from apps.orders.services.checkout import order_checkout, shipping_for
 from apps.orders.services.outcomes import (
+    NOT_TAKEN_NOW,
     CheckoutResult,
     Outcome,
     SoldOutItem,
@@ -23,7 +24,7 @@ from apps.orders.services.outcomes import (
 from contracts.accounts.service import accounts_service
 from contracts.cart.service import cart_service
 from contracts.catalog.errors import OutOfStock
-from contracts.kernel.errors import ContractError
+from contracts.kernel.errors import ContractError, Unavailable
 from contracts.orders.dto import OrderStatus
 from contracts.orders.errors import NotCancellable
 from contracts.payments.dto import PaymentCustomer
@@ -50,9 +51,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 customer=_customer(request), address=form.shipping_address(),
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )  # fmt: skip
+        except Unavailable:  # a service the checkout needs did not answer
+            return _try_again(request, form)
         except ContractError as exc:
             messages.error(request, _sentence(exc.message))
             return redirect("cart:detail")
+        if result.outcome is Outcome.UNAVAILABLE:
+            return _try_again(request, form)
         return _answer(request, result)
     cart = cart_service().get_customer_cart(request.user.pk)
     if not cart.lines:
@@ -67,6 +72,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         "sold_out": sold_out_in_cart(cart),
     }
     return render(request, "orders/checkout.html", context)
+
+
+def _try_again(request: HttpRequest, form: CheckoutForm) -> HttpResponse:
+    """The shop could not take the order now: say so, and offer the very same form again
+    (same idempotency key), which finishes this checkout once the services answer. Drawn
+    from the form alone: the service that failed is not asked again to draw it."""
+    context = {"form": form, "message": NOT_TAKEN_NOW}
+    return render(request, "orders/checkout_unavailable.html", context, status=503)
 
 
 def _answer(request: HttpRequest, result: CheckoutResult) -> HttpResponse:

@@ -13,14 +13,31 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+IN_PROCESS = "in-process"
+
 
 @dataclass(frozen=True)
 class Binding:
-    """How one service is reached: `kind` is ``local`` or a base URL."""
+    """How one service is reached: `kind` is ``local``, ``loopback`` or a base URL."""
 
     service: str
     kind: str
     provider: Callable[[], Any]
+
+    @property
+    def transport(self) -> str:
+        """``local`` (the facade), ``loopback`` (the transport's code in-process) or ``http``."""
+        return "http" if self.kind.startswith(("http://", "https://")) else self.kind
+
+    @property
+    def address(self) -> str:
+        """Where the service answers: its base URL, or ``in-process``."""
+        return self.kind.rstrip("/") if self.transport == "http" else IN_PROCESS
+
+    @property
+    def remote(self) -> bool:
+        """Served by another process (this one does not hold the service's data)."""
+        return self.transport == "http"
 
 
 class ServiceRegistry:

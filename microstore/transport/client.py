@@ -243,6 +243,7 @@ class ServiceClient:
         """The remote's own probe, checked for a compatible contract version; never raises."""
         path = f"{PREFIX}{self._service}/health"
         timeout = min(HEALTH_TIMEOUT_SECONDS, float(settings.SERVICE_CALL_TIMEOUT_SECONDS))
+        self.build = "?"  # until this answer says otherwise: no stale build for a remote gone
         try:
             reply = self._send("GET", path, b"", timeout)
             data = json.loads(reply.body)
@@ -254,14 +255,13 @@ class ServiceClient:
             code = data.get("code") if isinstance(data, dict) else None
             return self._sick("?", f"{self.address} answered HTTP {reply.status} {code or ''}")
         remote = str(data.get("contract", "?"))
-        build = str(data.get("build", "?"))
+        build = self.build = str(data.get("build", "?"))
         if remote.split(".", 1)[0] != self._contract.major:
             return self._sick(
                 remote,
                 f"{self.address} speaks contract {remote}, this shop needs "
                 f"{self._contract.major}.x (build {build})",
             )
-        self.build = build
         return ServiceHealth(
             self._service, remote, ok=data.get("ok") is True, detail=str(data.get("detail") or "")
         )

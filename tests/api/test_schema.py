@@ -50,15 +50,20 @@ def test_every_operation_documents_its_problems_as_problem_json(schema):
 
 def test_the_answers_each_operation_can_give(schema):
     paths = schema["paths"]
-    assert set(paths["/api/v1/products/"]["get"]["responses"]) == {"200", "400", "401", "404"}
+    assert set(paths["/api/v1/products/"]["get"]["responses"]) == {
+        "200", "400", "401", "404", "503",
+    }  # fmt: skip
     assert set(paths["/api/v1/products/"]["post"]["responses"]) == {
-        "201", "400", "401", "403", "409", "415", "422",
+        "201", "400", "401", "403", "409", "415", "422", "503",
     }  # fmt: skip
     assert set(paths["/api/v1/orders/{number}/cancel/"]["post"]["responses"]) == {
-        "200", "401", "403", "404", "409",
+        "200", "401", "403", "404", "409", "503",
     }  # fmt: skip
     token = paths["/api/v1/auth/token/"]["post"]
-    assert set(token["responses"]) == {"200", "400", "401", "403", "415", "429"}
+    assert set(token["responses"]) == {"200", "400", "401", "403", "415", "429", "503"}
+    unavailable = paths["/api/v1/orders/"]["post"]["responses"]["503"]
+    assert unavailable["headers"]["Retry-After"]["required"] is True
+    assert "`timeout`" in unavailable["description"]
     assert token["responses"]["429"]["headers"]["Retry-After"]["required"] is True
     assert "too_many_login_attempts" in token["responses"]["429"]["description"]
     assert paths["/api/v1/orders/"]["get"]["responses"]["401"]["headers"]["WWW-Authenticate"]

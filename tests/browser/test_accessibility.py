@@ -20,6 +20,7 @@ from microstore.infopages import INFO_PAGES, seed_info_pages
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.browser.axe import axe_violations
 from tests.catalog.factories import CategoryFactory, ProductFactory
+from tests.microstore.remotes import bound_to, dead_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -233,5 +234,21 @@ def test_the_csrf_failure_page_has_no_axe_violations(live_server, page, shot, sh
         expect(page.get_by_role("heading", level=1)).to_have_text("Your session changed")
         if violations := problems(page, shot, "csrf-failure", scheme, width):
             found[f"{scheme} {width}"] = violations
+
+    assert found == {}, "\n".join(f"{k}: {v}" for k, vs in found.items() for v in vs)
+
+
+def test_the_unavailable_page_has_no_axe_violations(live_server, page, shot, shop):
+    full_cart(shop)  # the cart page needs the catalog for its prices
+    found = {}
+    with bound_to("catalog", dead_url()):
+        for scheme, width in LOOKS:
+            look(page, scheme, width)
+            assert open_as_shopper(page, live_server, shop, "/cart/") == 503
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "This part of the shop is unavailable right now"
+            )
+            if violations := problems(page, shot, "unavailable", scheme, width):
+                found[f"{scheme} {width}"] = violations
 
     assert found == {}, "\n".join(f"{k}: {v}" for k, vs in found.items() for v in vs)

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 from microstore.ops import views
 from microstore.outbox.models import Delivery
 from tests.accounts.factories import UserFactory
+from tests.browser.conftest import SCREENSHOTS
 from tests.microstore.ops_data import history, order, trouble
+from tests.microstore.remotes import bound_to, dead_url, foreign_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +92,24 @@ def test_replay_redraws_the_board_without_a_reload(live_server, staff_page, busy
     expect(page.get_by_text("No dead deliveries.")).to_be_visible()
     assert not Delivery.objects.filter(status="dead").exists()
     assert page.evaluate("window.__samePage") is True  # no reload
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_services_panel_names_each_address_and_what_fails(
+    live_server, staff_page, shot, width, scheme
+):
+    page = staff_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+
+    with foreign_shop() as foreign, bound_to("orders", foreign), bound_to("cart", dead_url()):
+        page.goto(live_server.url + "/ops/")
+        panel = page.locator(".ops-services")
+        expect(page.get_by_text("Needs attention: cart, orders")).to_be_visible()
+        expect(panel.get_by_text(foreign, exact=True)).to_be_visible()
+        expect(panel.get_by_text("speaks contract 2.0")).to_be_visible()
+        expect(panel.get_by_text("in-process")).to_have_count(4)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shot(f"ops-services-{width}-{scheme}")
+        panel.screenshot(path=str(SCREENSHOTS / f"ops-services-panel-{width}-{scheme}.png"))

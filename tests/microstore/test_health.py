@@ -66,6 +66,6 @@ def test_an_unhealthy_service_turns_health_red_and_names_it(client):
     assert response.status_code == 500
     body = response.json()
     assert body["ServiceProbe(service='payments')"] == (
-        "Unavailable: payments (loopback): gateway unreachable"
+        "Unavailable: payments (loopback, in-process): gateway unreachable"
     )
     assert body["ServiceProbe(service='catalog')"] == "OK"

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from contracts.kernel.registry import registry
 from contracts.kernel.service import ServiceHealth
+from tests.microstore.remotes import closed_port
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    """A port on 127.0.0.1 nobody listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_liveness_answers_without_the_database(client, django_assert_num_queries):
@@ -65,7 +57,7 @@ def test_an_unhealthy_service_turns_readiness_red_naming_it(client):
     assert ready.status_code == 500
     body = ready.json()
     assert body["ServiceProbe(service='catalog')"] == (
-        "Unavailable: catalog (loopback): search index unreachable"
+        "Unavailable: catalog (loopback, in-process): search index unreachable"
     )
     assert body["ServiceProbe(service='payments')"] == "OK"
     assert live.status_code == 200

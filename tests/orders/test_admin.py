@@ -13,8 +13,9 @@ URL = "/admin/orders/order/"
 
 
 @pytest.fixture
-def paid_order(place, mug):
+def paid_order(place, mug, payments):
     order = place({mug: 1})
+    payments.pay(order.payment_ref)
     return order_transition(number=order.number, to=OrderStatus.PAID, actor="payments")
 
 

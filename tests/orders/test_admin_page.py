@@ -22,8 +22,9 @@ URL = "/admin/orders/order/"
 
 
 @pytest.fixture
-def paid_order(place, mug, lamp):
+def paid_order(place, mug, lamp, payments):
     order = place({mug: 2, lamp: 1})
+    payments.pay(order.payment_ref)
     return order_transition(number=order.number, to=OrderStatus.PAID, actor="payments")
 
 

@@ -122,10 +122,11 @@ def test_bad_requests_are_problems_and_place_nothing(
 
 def test_an_empty_cart_is_a_422_and_sold_out_a_409(api, cart, shopper, mug):
     assert post(api, {"address": ADDRESS}).json()["code"] == "cart_not_ready"
-    cart.put(shopper.pk, mug.pk, 50)
+    cart.put(shopper.pk, mug.pk, 2)
+    cart.held_meanwhile(mug.pk, 4)  # another checkout, between our cart read and our hold
     response = post(api, {"address": ADDRESS}, key="api-key-soldout")
     assert (response.status_code, response.json()["code"]) == (409, "out_of_stock")
-    assert response.json()["details"]["items"][0]["available"] == 5
+    assert response.json()["details"]["items"][0]["available"] == 1
     assert not Order.objects.exists()
 
 

@@ -9,8 +9,10 @@ import pytest
 from apps.catalog.models import Reservation, Stock
 from apps.orders.models import Order
 from contracts.catalog.errors import OutOfStock
+from contracts.kernel.errors import Unavailable
 from contracts.kernel.money import Money
 from contracts.orders.errors import CartNotReady, IdempotencyKeyReused
+from contracts.payments.errors import PaymentRejected
 from microstore.outbox.models import OutboxEvent
 from tests.orders.conftest import HOME
 from tests.orders.fakes import unavailable
@@ -98,31 +100,57 @@ def test_a_cart_with_a_product_no_longer_sold_places_nothing(place, mug, lamp):
     assert held(mug) == (5, 0)
 
 
-def test_sold_out_places_nothing_and_says_what_is_left(place, mug, lamp, payments):
+def test_sold_out_places_nothing_and_says_what_is_left(place, mug, lamp, payments, cart):
+    cart.held_meanwhile(lamp.pk, 1)  # another checkout, between our cart read and our hold
     with pytest.raises(OutOfStock) as caught:
-        place({mug: 1, lamp: 3})
+        place({mug: 1, lamp: 2})
     assert caught.value.details["items"] == [
-        {"sku": "LAMP-1", "name": "Desk lamp", "requested": 3, "available": 2}
+        {"sku": "LAMP-1", "name": "Desk lamp", "requested": 2, "available": 1}
     ]
     assert not Order.objects.exists()
-    assert (held(mug), held(lamp)) == ((5, 0), (2, 0))
+    assert (held(mug), held(lamp)) == ((5, 0), (2, 1))
     assert payments.started == {}
 
 
-def test_when_the_payment_cannot_start_the_order_is_cancelled_and_its_stock_released(
+def test_when_the_payment_is_refused_the_order_is_cancelled_and_its_stock_released(
     place, mug, payments, cart, shopper
 ):
-    payments.fail_with = unavailable()
+    payments.fail_with = PaymentRejected("the gateway refused this payment")
 
     order = place({mug: 2})
 
     order.refresh_from_db()
     assert order.status == "cancelled"
-    assert "the payment could not be started (gateway_unavailable)" in order.timeline.last().reason
+    assert "the payment could not be started (payment_rejected)" in order.timeline.last().reason
     assert held(mug) == (5, 0)
     assert Reservation.objects.get().status == "released"
     assert not Order.objects.filter(status="pending_payment").exists()
     assert cart.cleared == []  # the shopper keeps the cart to try again
+
+
+def test_when_payments_cannot_answer_the_order_waits_with_its_stock_for_the_same_request(
+    place, mug, payments, cart, shopper
+):
+    payments.fail_with = unavailable()
+
+    with pytest.raises(Unavailable) as caught:
+        place({mug: 2}, key="gateway-down-01")
+
+    assert caught.value.code == "unavailable"  # not a gateway's word: the shop's, plainly
+    assert "nothing was charged" in caught.value.message
+    order = Order.objects.get()
+    assert (order.status, order.payment_ref) == ("pending_payment", "")
+    assert held(mug) == (5, 2)
+    assert cart.cleared == []
+    payments.fail_with = None
+
+    again = place(key="gateway-down-01")  # the same checkout, once payments answers
+
+    assert again.pk == order.pk
+    assert again.payment_ref == payments.started[f"{order.number}:pay:1"].payment_ref
+    assert len(payments.started) == 1
+    assert Order.objects.count() == 1
+    assert len(cart.cleared) == 1
 
 
 def test_a_short_key_is_refused(place, mug):

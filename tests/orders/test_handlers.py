@@ -127,6 +127,7 @@ def test_money_for_items_that_sold_out_meanwhile_is_refunded(place, mug, drain_t
     order = place({mug: 2})
     expire_holds()
     Stock.objects.filter(pk=mug.pk).update(on_hand=1)
+    payments.pay(order.payment_ref)
 
     publish(succeeded(order))
     drain_tasks()

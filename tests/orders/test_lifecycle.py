@@ -12,13 +12,15 @@ from apps.orders.transitions import ALLOWED, can_move
 from contracts.kernel.errors import InvalidRequest
 from contracts.orders.dto import OrderStatus as S
 from contracts.orders.errors import IllegalTransition
+from contracts.payments.errors import RefundNotAllowed
 from microstore.outbox.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
 
 
-def paid(place, mug) -> Order:
+def paid(place, mug, payments) -> Order:
     order = place({mug: 1})
+    payments.pay(order.payment_ref)
     return order_transition(number=order.number, to=S.PAID, actor="payments")
 
 
@@ -40,8 +42,8 @@ def test_the_table_matches_the_design():
     assert ALLOWED[S.CANCELLED] == ALLOWED[S.REFUNDED] == frozenset()
 
 
-def test_a_full_life_is_audited_and_published(place, mug):
-    order = paid(place, mug)
+def test_a_full_life_is_audited_and_published(place, mug, payments):
+    order = paid(place, mug, payments)
     order_fulfil(number=order.number, tracking_number="1Z999", actor="staff:1")
     order_deliver(number=order.number, actor="staff:1")
 
@@ -77,8 +79,8 @@ def test_an_illegal_move_raises_and_changes_nothing(place, mug, target):
     assert (OrderEvent.objects.count(), OutboxEvent.objects.count()) == (audit, events)
 
 
-def test_fulfilling_needs_a_tracking_number(place, mug):
-    order = paid(place, mug)
+def test_fulfilling_needs_a_tracking_number(place, mug, payments):
+    order = paid(place, mug, payments)
     with pytest.raises(InvalidRequest):
         order_fulfil(number=order.number, tracking_number="  ", actor="staff:1")
     order.refresh_from_db()
@@ -89,7 +91,7 @@ def test_cancelling_a_paid_order_refunds_it_and_restocks(place, mug, payments):
     from apps.catalog.models import Stock
     from contracts.catalog.service import catalog_service
 
-    order = paid(place, mug)
+    order = paid(place, mug, payments)
     catalog_service().commit_reservation(order.reservation_ref)
     assert Stock.objects.get(pk=mug.pk).on_hand == 4
 
@@ -102,7 +104,7 @@ def test_cancelling_a_paid_order_refunds_it_and_restocks(place, mug, payments):
 
 
 def test_a_shipped_order_cannot_be_cancelled_only_refunded(place, mug, payments):
-    order = paid(place, mug)
+    order = paid(place, mug, payments)
     order_fulfil(number=order.number, tracking_number="T1", actor="staff:1")
     with pytest.raises(IllegalTransition):
         order_cancel(number=order.number, actor="staff:1", reason="too late")
@@ -120,7 +122,9 @@ def test_an_unpaid_order_has_nothing_to_refund(place, mug, payments):
 
 
 def test_a_refund_asked_twice_in_a_row_is_one_refund(place, mug, payments):
-    order = paid(place, mug)
+    order = paid(place, mug, payments)
     order_refund(number=order.number, actor="staff:1")
-    order_refund(number=order.number, actor="staff:1")  # a double click
+    # A double click: the gateway answered the first at once, so nothing is left to refund.
+    with pytest.raises(RefundNotAllowed):
+        order_refund(number=order.number, actor="staff:1")
     assert len(payments.refunds) == 1

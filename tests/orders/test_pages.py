@@ -9,6 +9,7 @@ import pytest
 from apps.orders.models import Order
 from apps.orders.services.lifecycle import order_transition
 from contracts.orders.dto import OrderStatus
+from contracts.payments.errors import PaymentRejected
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.orders.fakes import unavailable
 
@@ -109,8 +110,9 @@ def test_an_address_of_someone_else_cannot_be_chosen(browser, cart, shopper, mug
 def test_sold_out_during_checkout_goes_back_to_the_cart_with_the_reason(
     browser, cart, shopper, mug
 ):
-    cart.put(shopper.pk, mug.pk, 9)
+    cart.put(shopper.pk, mug.pk, 2)
     form = checkout_form(browser)
+    cart.held_meanwhile(mug.pk, 4)  # another checkout, between our cart read and our hold
     response = browser.post(
         "/checkout/",
         {
@@ -123,7 +125,7 @@ def test_sold_out_during_checkout_goes_back_to_the_cart_with_the_reason(
         },
         follow=True,
     )
-    assert "Stoneware mug (MUG-1, only 5 left)" in response.content.decode()
+    assert "Stoneware mug (MUG-1, only 1 left)" in response.content.decode()
     assert not Order.objects.exists()
 
 
@@ -132,10 +134,34 @@ def test_when_payment_cannot_start_the_shopper_is_told_nothing_was_charged(
 ):
     AddressFactory(user=shopper, is_default=True)
     cart.put(shopper.pk, mug.pk, 1)
-    payments.fail_with = unavailable()
+    payments.fail_with = PaymentRejected("the gateway refused this payment")
     response = browser.post("/checkout/", checkout_form(browser), follow=True)
     assert "nothing was charged and the order was cancelled" in response.content.decode()
     assert Order.objects.get().status == "cancelled"
+
+
+def test_when_payments_do_not_answer_the_same_form_places_the_order_once_they_do(
+    browser, cart, shopper, mug, payments
+):
+    AddressFactory(user=shopper, is_default=True)
+    cart.put(shopper.pk, mug.pk, 1)
+    payments.fail_with = unavailable()
+    form = checkout_form(browser)
+
+    response = browser.post("/checkout/", form)
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "We could not take your order just now, and nothing was charged." in page
+    assert f'name="idempotency_key" value="{form["idempotency_key"]}"' in page  # the same one
+    payments.fail_with = None
+
+    again = browser.post("/checkout/", form)
+
+    order = Order.objects.get()
+    assert (again.status_code, again["Location"]) == (302, f"/orders/{order.number}/")
+    assert order.payment_ref
+    assert len(payments.started) == 1
 
 
 def test_history_lists_the_shoppers_orders_newest_first_and_paginates(browser, place, mug, shopper):

@@ -11,6 +11,7 @@ from apps.orders.models import Order
 from apps.orders.services.checkout import order_checkout
 from apps.orders.services.outcomes import Outcome
 from contracts.payments.dto import PaymentCustomer
+from contracts.payments.errors import PaymentRejected
 from tests.orders.conftest import HOME
 from tests.orders.fakes import unavailable
 
@@ -133,9 +134,9 @@ def test_a_finished_checkout_replayed_repeats_nothing_and_answers_as_the_first(
 def test_a_payment_that_could_not_start_is_answered_so_again_and_not_retried(
     checkout, payments, cart
 ):
-    payments.fail_with = unavailable()
+    payments.fail_with = PaymentRejected("the gateway refused this payment")
     first = checkout()
-    payments.fail_with = None  # the gateway is back: the answer stays the first one
+    payments.fail_with = None  # a refusal is final: the answer stays the first one
 
     again = checkout()
 
@@ -145,3 +146,17 @@ def test_a_payment_that_could_not_start_is_answered_so_again_and_not_retried(
     assert payments.started == {}
     assert cart.cleared == []  # the shopper keeps the cart to try again
     assert Stock.objects.get().reserved == 0
+
+
+def test_a_payment_payments_did_not_answer_for_is_opened_by_the_replay_once(
+    checkout, payments, cart, shopper
+):
+    payments.fail_with = unavailable()
+    first = checkout()
+    payments.fail_with = None  # payments answers again
+
+    again = checkout()
+
+    assert (first.outcome, first.order.status) == (Outcome.UNAVAILABLE, "pending_payment")
+    assert Stock.objects.get().reserved == 2  # held for the replay meanwhile
+    assert_finished_once(again, payments, cart, shopper)

@@ -12,6 +12,7 @@ from apps.orders.services.checkout import order_place
 from apps.orders.services.steps import compensate_unpaid
 from apps.payments.models import Payment
 from contracts.catalog.service import catalog_service
+from contracts.kernel.errors import Unavailable
 from contracts.kernel.registry import registry
 from contracts.orders.dto import ShippingAddressDTO
 from contracts.payments.dto import PaymentCustomer
@@ -39,10 +40,9 @@ def available(product) -> int:
     return catalog_service().get_products((product.pk,))[0].available
 
 
-@pytest.mark.parametrize("failure", ["timeout", "500", "400"])
-def test_stripe_failing_cancels_the_order_and_releases_the_stock(stripe_api, checkout, failure):
+def test_stripe_refusing_cancels_the_order_and_releases_the_stock(stripe_api, checkout):
     place, mug, cart = checkout
-    stripe_api.fail_next(failure)
+    stripe_api.fail_next("400")
 
     order = place()
 
@@ -51,6 +51,30 @@ def test_stripe_failing_cancels_the_order_and_releases_the_stock(stripe_api, che
     assert not Payment.objects.exists()
     assert cart.cleared == []  # the shopper keeps the cart to try again
     assert "payments.PaymentSucceeded" not in event_types()
+
+
+@pytest.mark.parametrize("failure", ["timeout", "500"])
+def test_stripe_not_answering_keeps_the_order_for_the_same_request_which_opens_one_intent(
+    stripe_api, shopper, failure
+):
+    mug = ProductFactory(name="Stoneware mug", sku="MUG-1", price=Decimal("14.00"), stock=5)
+    cart = FakeCart()
+    cart.put(shopper.pk, mug.pk, 2)
+    customer = PaymentCustomer(shopper.pk, shopper.email, "Ada Lovelace")
+    stripe_api.fail_next(failure)
+
+    with registry.override("cart", cart):
+        with pytest.raises(Unavailable, match="nothing was charged"):
+            order_place(customer=customer, address=HOME, idempotency_key="stripe-was-down")
+        assert not Payment.objects.exists()
+        assert (Order.objects.get().status, available(mug)) == ("pending_payment", 3)
+
+        order = order_place(customer=customer, address=HOME, idempotency_key="stripe-was-down")
+
+    payment = Payment.objects.get()
+    assert (order.status, order.payment_ref) == ("pending_payment", payment.payment_ref)
+    assert available(mug) == 3
+    assert len(cart.cleared) == 1
 
 
 def test_a_stripe_checkout_opens_an_intent_and_sends_the_shopper_to_the_pay_page(

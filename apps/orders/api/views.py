@@ -48,8 +48,9 @@ PLACED = {
                          "`idempotency_key_reused`: the key was used for another request."),
     422: OpenApiResponse(description="`cart_not_ready`: the cart is empty, or holds items "
                          "that can no longer be bought; `invalid_request`."),
-    503: OpenApiResponse(description="`gateway_unavailable`: the payment provider did not "
-                         "answer; retry with the same key."),
+    503: OpenApiResponse(description="`unavailable`: the shop could not take the order now "
+                         "(the stock or the payment service did not answer); nothing was "
+                         "charged: retry with the same key."),
 }  # fmt: skip
 CANCELLED = {
     200: OrderSerializer,
@@ -94,7 +95,7 @@ class OrderViewSet(
             address=self._address(person, body.validated_data),
             idempotency_key=key,
         )
-        order = result.placed_order()  # or the 409 naming what sold out
+        order = result.placed_order()  # or the 409 naming what sold out, or the 503
         # The order is the caller's (placed for them, or replayed by their own key): only its
         # lines and timeline are left to read.
         prefetch_related_objects([order], "lines", "timeline", "refunds")

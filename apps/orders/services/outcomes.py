@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from apps.orders.models import Order
 from contracts.cart.dto import BLOCKING, CartDTO, LineFlag
 from contracts.catalog.errors import OutOfStock
+from contracts.kernel.errors import Unavailable
 from contracts.orders.dto import OrderStatus
 
 
@@ -17,6 +18,15 @@ class Outcome(enum.Enum):
     PLACED = "placed"  # the order waits for its payment: the shopper goes to pay
     PAYMENT_NOT_STARTED = "payment_not_started"  # the order was cancelled, nothing charged
     SOLD_OUT = "sold_out"  # nothing was placed: `sold_out` names what is short
+    # A service did not answer (down, too slow, garbled): nothing was charged, and the same
+    # request (same idempotency key) may be sent again. The order, if one was written, waits
+    # for that replay with its stock held until the hold expires.
+    UNAVAILABLE = "unavailable"
+
+
+NOT_TAKEN_NOW = (
+    "We could not take your order just now, and nothing was charged. Please try again in a moment."
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,10 @@ class CheckoutResult:
     sold_out: tuple[SoldOutItem, ...] = ()
 
     def placed_order(self) -> Order:
-        """The order, or OutOfStock (the API's 409, naming each item) when none was placed."""
+        """The order, or OutOfStock (the API's 409, naming each item) when none was placed,
+        or Unavailable (the API's 503) when the shop could not take it now."""
+        if self.outcome is Outcome.UNAVAILABLE:
+            raise Unavailable(NOT_TAKEN_NOW, details={"retry": "with the same idempotency key"})
         if self.order is not None:
             return self.order
         items = ", ".join(item.describe() for item in self.sold_out)

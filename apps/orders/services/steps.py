@@ -25,7 +25,7 @@ from apps.orders.services.lifecycle import order_transition
 from apps.orders.services.outcomes import CheckoutResult, Outcome
 from contracts.cart.service import cart_service
 from contracts.catalog.service import catalog_service
-from contracts.kernel.errors import ContractError
+from contracts.kernel.errors import ContractError, Unavailable
 from contracts.kernel.money import Money
 from contracts.orders.dto import OrderStatus
 from contracts.payments.dto import PaymentCustomer
@@ -51,13 +51,18 @@ def finish(
 ) -> CheckoutResult:
     """Do what is left of the checkout of `order`, whose lease the caller holds, then let go
     of the lease: open the payment unless it is open (or the order is no longer waiting for
-    one), then empty the cart. A cart that cannot be emptied now leaves the lease lapsed, so
-    the next replay tries again."""
+    one), then empty the cart. A payment that payments did not answer for, or a cart that
+    cannot be emptied now, leaves the lease lapsed, so the next replay tries again."""
     if not order.payment_ref and order.state is OrderStatus.PENDING_PAYMENT:
-        payment_start(order, customer)
-    done = True
+        if order.reservation_expires_at <= timezone.now():  # a replay came after the hold
+            compensate_unpaid(order.number, reason="not paid in time")
+            order.refresh_from_db()
+        else:
+            payment_start(order, customer, cancel_if_unavailable=False)
     if order.payment_ref and order.state is not OrderStatus.CANCELLED:
         done = _empty_cart(order, cart_id)
+    else:  # no payment: done, unless still waiting for one (payments did not answer)
+        done = order.state is not OrderStatus.PENDING_PAYMENT
     Order.objects.filter(pk=order.pk).update(checkout_lease_until=None if done else timezone.now())
     order.checkout_lease_until = None
     return outcome_of(order)
@@ -97,9 +102,15 @@ def _claim(order: Order) -> bool:
 
 
 def outcome_of(order: Order, *, replayed: bool = False) -> CheckoutResult:
-    """A finished checkout's outcome: its payment was opened (placed), or it never was and
-    the order was cancelled for it (nothing charged)."""
-    outcome = Outcome.PLACED if order.payment_ref else Outcome.PAYMENT_NOT_STARTED
+    """A checkout's outcome: its payment was opened (placed); it never was and the order
+    was cancelled for it (nothing charged); or it is still to be opened (unavailable: the
+    same request sent again opens it)."""
+    if order.payment_ref:
+        outcome = Outcome.PLACED
+    elif order.state is OrderStatus.PENDING_PAYMENT:
+        outcome = Outcome.UNAVAILABLE
+    else:
+        outcome = Outcome.PAYMENT_NOT_STARTED
     return CheckoutResult(outcome, order, replayed=replayed)
 
 
@@ -114,24 +125,38 @@ def _empty_cart(order: Order, cart_id: str | None) -> bool:
     return True
 
 
-def payment_start(order: Order, customer: PaymentCustomer) -> None:
+def payment_start(
+    order: Order, customer: PaymentCustomer, *, cancel_if_unavailable: bool = True
+) -> None:
     """Open the payment of the attempt `order.payment_attempts` (counted and saved by the
     caller, so each attempt has its own key); when that fails, cancel the order and give its
-    stock back."""
+    stock back. With `cancel_if_unavailable` false, payments not answering (`Unavailable`:
+    down, a timeout, a garbled answer; it may have opened the payment all the same) leaves
+    the order as it is, to be tried again with the same key, which opens at most one."""
     key = f"{order.number}:pay:{order.payment_attempts}"
     try:
         session = payments_service().start_payment(
             order.number, Money(order.total, order.currency), customer, key
         )
-    except Exception as exc:  # any failure: compensate, then say why
-        logger.warning("payment for %s could not start: %s", order.number, exc)
-        compensate_unpaid(order.number, reason=f"the payment could not be started ({_why(exc)})")
-        order.refresh_from_db()
+    except Unavailable as exc:
+        if cancel_if_unavailable:
+            _cancel_unstarted(order, exc)
+        else:
+            logger.warning("payment for %s not started yet: %s", order.number, exc)
+        return
+    except Exception as exc:  # any other failure: compensate, then say why
+        _cancel_unstarted(order, exc)
         return
     Order.objects.filter(pk=order.pk).update(
         payment_ref=session.payment_ref, pay_url=session.pay_url or ""
     )
     order.payment_ref, order.pay_url = session.payment_ref, session.pay_url or ""
+
+
+def _cancel_unstarted(order: Order, exc: Exception) -> None:
+    logger.warning("payment for %s could not start: %s", order.number, exc)
+    compensate_unpaid(order.number, reason=f"the payment could not be started ({_why(exc)})")
+    order.refresh_from_db()
 
 
 def _why(exc: Exception) -> str:
