@@ -227,7 +227,7 @@ def test_the_schema_documents_the_cart_endpoints(api):
     assert set(schema["paths"]["/api/v1/cart/items/"]) == {"post"}
     assert set(schema["paths"]["/api/v1/cart/items/{product_id}/"]) == {"patch", "delete"}
     responses = schema["paths"]["/api/v1/cart/items/"]["post"]["responses"]
-    assert set(responses) == {"200", "201", "400", "401", "403", "404", "409", "415", "422"}
+    assert set(responses) == {"200", "201", "400", "401", "403", "404", "409", "415", "422", "503"}
     assert schema["components"]["schemas"]["FlagsEnum"]["enum"] == [
         "inactive",
         "sold_out",
