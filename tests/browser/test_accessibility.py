@@ -252,3 +252,24 @@ def test_the_unavailable_page_has_no_axe_violations(live_server, page, shot, sho
                 found[f"{scheme} {width}"] = violations
 
     assert found == {}, "\n".join(f"{k}: {v}" for k, vs in found.items() for v in vs)
+
+
+def test_the_checkout_not_taken_page_has_no_axe_violations(live_server, page, shot, shop):
+    """Payments down as the shopper places the order: the page that says nothing was taken
+    and offers the same checkout again."""
+    path = checkout(shop)
+    found = {}
+    with bound_to("payments", dead_url()):
+        assert open_as_shopper(page, live_server, shop, path) == 200
+        submit = page.locator(".checkout-submit")
+        for scheme, width in LOOKS:
+            look(page, scheme, width)
+            with page.expect_navigation() as answer:
+                submit.click()
+            assert answer.value.status == 503
+            submit = page.get_by_role("button", name="Try again")  # the same checkout again
+            expect(page.get_by_role("heading", level=2)).to_have_text("Your order was not placed")
+            if violations := problems(page, shot, "checkout-not-taken", scheme, width):
+                found[f"{scheme} {width}"] = violations
+
+    assert found == {}, "\n".join(f"{k}: {v}" for k, vs in found.items() for v in vs)
