@@ -19,7 +19,8 @@ class NotificationsService(Service, Protocol):
     @idempotent
     def queue_account_email(self, email: AccountEmailDTO) -> bool:
         """Queue `email` for the worker to send (never sent in the caller's request, so a mail
-        outage cannot break sign-up); returns whether it was new. Idempotent per `email.key`.
+        outage cannot break sign-up); returns whether it was new (so a repeat after a lost answer
+        says False for an email the first call queued). Idempotent per `email.key`.
         Raises InvalidRequest when the recipient or subject is empty. Its own transaction."""
         ...
 
