@@ -32,7 +32,7 @@ test-backend: $(STAMP)
 
 test-browser: $(STAMP)
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then \
-		$(PY) -m pytest -m browser; \
+		$(PY) -m pytest -m browser -n 2 --dist loadfile; \
 	else \
 		echo "Chromium not found: browser tests skipped (apt-get install chromium)"; \
 	fi
