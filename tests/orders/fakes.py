@@ -63,7 +63,9 @@ class FakeCart:
     def get_customer_cart(self, customer_id: int) -> CartDTO:
         if customer_id not in self.lines:
             return _summary("", customer_id, ())  # nothing stored until something is added
-        wanted = self.lines[customer_id]
+        # A snapshot, as the real cart reads one in a transaction: a concurrent checkout may
+        # clear this cart between reading its products and its quantities.
+        wanted = dict(self.lines[customer_id])
         products = catalog_service().get_products(tuple(wanted))
         lines = tuple(_line(product, wanted[product.id]) for product in products)
         while self.meanwhile:
