@@ -60,9 +60,10 @@ class Location:
 # Literal beginnings of URL patterns
 
 
-def _closing(text: str, start: int) -> int:
-    """The index of the parenthesis closing the group opened at `start`."""
-    depth, i, in_class = 0, start, False
+def _structure(text: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth) of each character of a regex that can open, close or split a
+    group: escapes and character classes are skipped; depth counts the groups open before it."""
+    depth, i, in_class = 0, 0, False
     while i < len(text):
         char = text[i]
         if char == "\\":
@@ -72,38 +73,28 @@ def _closing(text: str, start: int) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        elif char in "()|":
+            depth -= char == ")"
+            yield i, char, depth
+            depth += char == "("
         i += 1
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the parenthesis closing the group opened at `start`."""
+    opened = None
+    for i, char, depth in _structure(text):
+        if i == start:
+            opened = depth
+        elif opened is not None and char == ")" and depth == opened:
+            return i
     raise GatewayError(f"unbalanced parenthesis in URL pattern {text!r}")
 
 
 def _alternatives(text: str) -> list[str]:
     """`text` split on its top-level `|`."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-        i += 1
-    parts.append(text[start:])
-    return parts
+    cuts = [i for i, char, depth in _structure(text) if char == "|" and depth == 0]
+    return [text[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(text)], strict=True)]
 
 
 def regex_heads(regex: str) -> list[tuple[str, bool]]:

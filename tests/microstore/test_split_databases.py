@@ -78,22 +78,27 @@ def empty_database(role: str, tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
+def connected(alias: str, name: str) -> Iterator[Any]:
+    """A connection `alias` to the database `name` on the test database's server."""
+    base = connections["default"].settings_dict
+    connections.settings[alias] = connections.configure_settings(
+        {"default": base, alias: {**base, "NAME": name}}
+    )[alias]
+    try:
+        yield connections[alias]
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
+
+
+@contextmanager
 def role_database(role: str, tmp_path: Path) -> Iterator[Any]:
     """A fresh database for `role` beside the test database, migrated in this process."""
-    base = connections["default"].settings_dict
-    alias = f"split_{role}"
-    with empty_database(role, tmp_path) as name:
-        connections.settings[alias] = connections.configure_settings(
-            {"default": base, alias: {**base, "NAME": name}}
-        )[alias]
-        try:
-            with override_settings(MICROSTORE_ROLE=role):
-                call_command("migrate", database=alias, verbosity=0, interactive=False)
-            yield connections[alias]
-        finally:
-            connections[alias].close()
-            del connections[alias]
-            del connections.settings[alias]
+    with empty_database(role, tmp_path) as name, connected(f"split_{role}", name) as db:
+        with override_settings(MICROSTORE_ROLE=role):
+            call_command("migrate", database=db.alias, verbosity=0, interactive=False)
+        yield db
 
 
 def table_names(conn: Any) -> set[str]:
@@ -170,16 +175,8 @@ def test_manage_py_migrate_in_a_role_needs_only_the_environment(tmp_path, django
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        base = connections["default"].settings_dict
-        connections.settings["split_check"] = connections.configure_settings(
-            {"default": base, "split_check": {**base, "NAME": name}}
-        )["split_check"]
-        try:
-            found = table_names(connections["split_check"])
-        finally:
-            connections["split_check"].close()
-            del connections["split_check"]
-            del connections.settings["split_check"]
+        with connected("split_check", name) as db:
+            found = table_names(db)
 
     assert found == expected_tables("payments")
     assert not found & other_services_tables("payments")
