@@ -12,9 +12,14 @@ class MicrostoreConfig(AppConfig):
         from django.core.signals import request_finished
 
         # checks register themselves
-        from microstore import bindings, checks, context, strict_json  # noqa: F401
+        from microstore import bindings, checks, context, dbrouter, strict_json  # noqa: F401
 
         strict_json.install()
+        dbrouter.install()
         request_finished.connect(context.clear, dispatch_uid="microstore.context.clear")
 
         bindings.bind_all(settings.MICROSTORE_SERVICES)
+        if settings.MICROSTORE_ROLE:
+            from microstore import split_admin
+
+            split_admin.install(settings.MICROSTORE_ROLE)

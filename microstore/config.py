@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,9 +22,27 @@ SQLITE_SCHEMES = ("sqlite",)
 POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql")
 
 
-def database(env: Env, default_sqlite_path: str) -> dict[str, Any]:
+def role(env: Env, names: tuple[str, ...]) -> str:
+    """MICROSTORE_ROLE: the one service this process runs in the split topology; unset or empty,
+    the monolith (every service, every table)."""
+    name = env.optional("MICROSTORE_ROLE") or ""
+    if name and name not in names:
+        raise EnvError("MICROSTORE_ROLE", f"expected one of {', '.join(names)}, got {name!r}")
+    return name
+
+
+def split_sqlite_path(base_dir: Path, role: str) -> Path:
+    """The development database of a service in the split topology: var/split/<role>.sqlite3."""
+    return base_dir / "var" / "split" / f"{role}.sqlite3"
+
+
+def database(env: Env, default_sqlite_path: str | Path) -> dict[str, Any]:
     """DATABASE_URL as a Django database; SQLite in the project folder when it is not set."""
-    url = env.optional("DATABASE_URL") or f"sqlite:///{default_sqlite_path}"
+    url = env.optional("DATABASE_URL")
+    if url is None:
+        # A service's own file (var/split/…) may be the first thing in its folder.
+        Path(default_sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{default_sqlite_path}"
     scheme = url.partition("://")[0]
     if scheme not in SQLITE_SCHEMES + POSTGRES_SCHEMES:
         raise EnvError("DATABASE_URL", f"expected postgres:// or sqlite://, got {scheme!r}://")

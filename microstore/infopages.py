@@ -95,19 +95,23 @@ def site_values() -> dict[str, str]:
     return {"domain": urlsplit(settings.SITE_URL).netloc or "localhost", "name": settings.SITE_NAME}
 
 
-def seed_info_pages(flatpage_model: Any = None, site_model: Any = None) -> int:
+def seed_info_pages(
+    flatpage_model: Any = None, site_model: Any = None, *, using: str = "default"
+) -> int:
     """Create the information pages that do not exist yet, on the current site; returns how
     many were created. Idempotent; pages that exist (perhaps edited by staff) are left as they
-    are. A migration passes its historical models."""
+    are. A migration passes its historical models and its database."""
     if flatpage_model is None or site_model is None:
         from django.contrib.flatpages.models import FlatPage
         from django.contrib.sites.models import Site
 
         flatpage_model, site_model = FlatPage, Site
-    site, _ = site_model.objects.get_or_create(pk=settings.SITE_ID, defaults=site_values())
+    site, _ = site_model.objects.using(using).get_or_create(
+        pk=settings.SITE_ID, defaults=site_values()
+    )
     created = 0
     for info in INFO_PAGES:
-        page, new = flatpage_model.objects.get_or_create(
+        page, new = flatpage_model.objects.using(using).get_or_create(
             url=info.url, defaults={"title": info.title, "content": info.content}
         )
         page.sites.add(site)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 
-from microstore import config
+from microstore import config, topology
 from microstore.env import Env, EnvError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,7 +38,9 @@ else:
 CSRF_TRUSTED_ORIGINS = env.items("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "microstore.views.csrf_failure"  # in the shop's layout; a line for HTMX
 
-SERVICE_NAMES = ("catalog", "accounts", "cart", "orders", "payments", "notifications")
+SERVICE_NAMES = topology.SERVICE_NAMES
+# The service this process runs in the split topology (microstore/topology.py); "" = all of them.
+MICROSTORE_ROLE = config.role(env, SERVICE_NAMES)
 MICROSTORE_SERVICES = config.services(env, SERVICE_NAMES)
 # The transport between services (microstore.transport): signed calls, timeouts, retries.
 INTERNAL_SECRET = config.internal_secret(env, MICROSTORE_SERVICES)
@@ -152,7 +154,16 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": config.database(env, str(BASE_DIR / "db.sqlite3"))}
+DATABASES = {
+    "default": config.database(
+        env,
+        config.split_sqlite_path(BASE_DIR, MICROSTORE_ROLE)
+        if MICROSTORE_ROLE
+        else BASE_DIR / "db.sqlite3",
+    )
+}
+# In a role, `migrate` creates only that service's tables and the shared ones.
+DATABASE_ROUTERS = ["microstore.dbrouter.ServiceRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.url("REDIS_URL", ("redis", "rediss", "unix"))

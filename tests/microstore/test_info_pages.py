@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management import call_command
+from django.db import connection
 
 from microstore.infopages import INFO_PAGES, seed_info_pages
 
@@ -96,7 +98,7 @@ def test_a_fresh_shop_gets_the_pages_and_a_site_named_after_it_from_its_migratio
     Site.objects.create(pk=settings.SITE_ID, domain="example.com", name="example.com")
     migration = importlib.import_module("microstore.migrations.0001_info_pages")
 
-    migration.seed(apps, None)
+    migration.seed(apps, SimpleNamespace(connection=connection))
 
     assert sorted(FlatPage.objects.values_list("url", flat=True)) == sorted(
         page.url for page in INFO_PAGES

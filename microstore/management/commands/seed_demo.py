@@ -1,4 +1,7 @@
-"""`manage.py seed_demo`: a believable shop to click through (idempotent)."""
+"""`manage.py seed_demo`: a believable shop to click through (idempotent).
+
+In the split topology each process seeds what its own database holds: catalog its categories
+and products, accounts the demo people and the information pages, the others nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +11,14 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from apps.accounts.demo import seed_people
 from apps.catalog.demo import seed_catalog
+from microstore import topology
+from microstore.dbrouter import current_role
 from microstore.infopages import seed_info_pages
+
+
+def _holds(app_label: str) -> bool:
+    role = current_role()
+    return not role or topology.migrates(role, app_label)
 
 
 class Command(BaseCommand):
@@ -21,9 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-images", action="store_true", help="skip generating images")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = seed_catalog(with_images=not options["no_images"])
-        people = seed_people()
-        pages = seed_info_pages()
+        counts = {"categories": 0, "products": 0}
+        if _holds("catalog"):
+            counts = seed_catalog(with_images=not options["no_images"])
+        people = seed_people() if _holds("accounts") else []
+        pages = seed_info_pages() if _holds("flatpages") else 0
         self.stdout.write(
             f"Demo shop ready: {counts['categories']} new categories, "
             f"{counts['products']} new products, {pages} new information pages."
