@@ -23,16 +23,11 @@ UNKNOWN_ID = 2_000_000_000
 
 
 def identity_of(user: User) -> IdentityDTO:
+    """What accounts should answer for `user`, read from the model itself."""
     user = User.objects.get(pk=user.pk)  # fresh: no permission cache
-    return IdentityDTO(
-        id=user.pk,
-        email=user.email,
-        name=user.get_full_name(),
-        is_active=user.is_active,
-        is_staff=user.is_staff,
-        is_superuser=user.is_superuser,
-        permissions=tuple(sorted(user.get_all_permissions())) if user.is_active else (),
-    )
+    rights = tuple(sorted(user.get_all_permissions())) if user.is_active else ()
+    flags = (user.is_active, user.is_staff, user.is_superuser)
+    return IdentityDTO(user.pk, user.email, user.get_full_name(), *flags, permissions=rights)
 
 
 def known(accounts, user: User, *, token: str = "") -> None:

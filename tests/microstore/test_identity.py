@@ -30,11 +30,13 @@ from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import User
 from apps.catalog.models import Product
+from contracts.accounts.dto import IdentityDTO
 from contracts.kernel.registry import registry
 from microstore.identity.user import ContractUser
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.fakes import FakeAccounts
 from tests.catalog.factories import ProductFactory
+from tests.catalog.test_admin import change_form
 from tests.contracts.test_accounts_identity import identity_of
 from tests.microstore.remotes import bound_to, dead_url
 
@@ -276,12 +278,7 @@ def editor() -> User:
 
 
 def change_product(client, product: Product, **changes):
-    url = f"/admin/catalog/product/{product.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k != "image"}
-    data |= {"category": product.category_id, "stock-TOTAL_FORMS": 1, "stock-INITIAL_FORMS": 1,
-             "stock-0-product": product.pk, "stock-0-on_hand": 5, "images-TOTAL_FORMS": 0,
-             "images-INITIAL_FORMS": 0}  # fmt: skip
+    url, data = change_form(client, product, on_hand=5)
     return client.post(url, data | changes)
 
 
@@ -374,3 +371,39 @@ def test_over_http_no_query_of_this_process_reads_the_users_tables(
     for table in ("accounts_", "auth_", "authtoken_", "account_email", "django_session",
                   "django_admin_log"):  # fmt: skip
         assert not [query for query in sql if table in query], table
+
+
+def test_signing_out_of_the_admin_ends_the_shared_session(client, remote, editor):
+    key = signed_in_session(client, editor)
+
+    response = client.post("/admin/logout/")
+
+    assert response.status_code == 200
+    assert not session_exists(key)
+    assert SIGNED_OUT in client.get("/").content
+
+
+def test_a_contract_users_rights_follow_the_model_backend():
+    def user(**flags) -> ContractUser:
+        base = {"is_active": True, "is_staff": True, "is_superuser": False}
+        return ContractUser(IdentityDTO(3, "s@example.com", "Sam", **(base | flags),
+                                        permissions=("catalog.change_product",)))  # fmt: skip
+
+    staff, inactive, boss = user(), user(is_active=False), user(is_superuser=True)
+
+    assert staff.has_perm("catalog.change_product")
+    assert not staff.has_perm("catalog.delete_product")
+    assert not staff.has_perm("catalog.change_product", obj=object())  # no per-object rights
+    assert (staff.has_module_perms("catalog"), staff.has_module_perms("orders")) == (True, False)
+    assert staff.has_perms(["catalog.change_product"])
+    with pytest.raises(ValueError, match="iterable"):
+        staff.has_perms("catalog.change_product")
+    assert not inactive.has_perm("catalog.change_product")
+    assert inactive.get_all_permissions() == set()
+    assert boss.has_perm("orders.delete_order")
+    assert boss.has_module_perms("orders")
+    assert (staff.pk, staff.get_username(), str(staff), staff.is_authenticated) == (
+        3, "s@example.com", "s@example.com", True,
+    )  # fmt: skip
+    assert staff == user(is_staff=False)  # the same person
+    assert len({staff, boss}) == 1
