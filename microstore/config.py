@@ -146,6 +146,30 @@ def services(env: Env, names: tuple[str, ...]) -> dict[str, str]:
     return bindings
 
 
+def is_base_url(value: str) -> bool:
+    """Is this binding a base URL (the service runs in another process)?"""
+    return _base_url(value)
+
+
+def shared_cache(
+    env: Env, default_cache: dict[str, Any], *, split: bool, base_dir: str
+) -> dict[str, Any]:
+    """The `shared` cache: what every process of one shop reads alike (sessions and who is
+    signed in, `microstore.identity`). Redis when REDIS_URL is set (the default cache then is
+    Redis already); in a split shop without Redis, a directory of files that the processes of
+    this machine share (SHARED_CACHE_DIR); in one process, the default cache itself."""
+    if default_cache["BACKEND"].endswith("RedisCache") or not split:
+        return dict(default_cache)
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.text("SHARED_CACHE_DIR", f"{base_dir}/var/shared-cache"),
+        "TIMEOUT": 300,
+        # Past MAX_ENTRIES the file cache drops a third of its entries at random: sessions
+        # must not go that way (each write lists the directory: fine for one machine).
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+
+
 def _base_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query

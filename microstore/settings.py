@@ -51,9 +51,18 @@ MICROSTORE_BUILD = env.text("MICROSTORE_BUILD", "dev")
 SITE_NAME = env.text("MICROSTORE_SITE_NAME", "Microstore")
 SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000")
 
+# Who is signed in (microstore.identity). accounts owns the users; a process where it is bound
+# to a URL resolves `request.user` from the shared session through the accounts contract and
+# keeps each answer IDENTITY_CACHE_SECONDS: a password change or deactivation ends the user's
+# sessions everywhere within that time (signing out ends them at once).
+SPLIT = any(config.is_base_url(kind) for kind in MICROSTORE_SERVICES.values())
+IDENTITY_REMOTE = config.is_base_url(MICROSTORE_SERVICES["accounts"])
+IDENTITY_CACHE_SECONDS = env.number("IDENTITY_CACHE_SECONDS", 10, minimum=0, maximum=300)
+
 SITE_ID = 1
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin whose site logs elsewhere when the users do (microstore.identity).
+    "microstore.identity.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,7 +104,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microstore.identity.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "microstore.middleware.UserContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +188,13 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions and identities every process of the shop reads alike (the default cache itself when
+# the shop is one process); a split shop keeps its sessions there and nowhere else, since only
+# the shared store is read by every process.
+CACHES["shared"] = config.shared_cache(env, CACHES["default"], split=SPLIT, base_dir=str(BASE_DIR))
+if SPLIT:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "shared"
 
 MAILERS = config.mailers(env)
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = env.email("NOTIFICATION_EMAIL", "Microstore <shop@localhost>")
@@ -282,7 +298,7 @@ REST_FRAMEWORK = {
     # Token first: a wrong token is refused (401 with WWW-Authenticate) even beside a session
     # cookie, and a request without credentials is asked for them (401, not 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "microstore.identity.drf.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

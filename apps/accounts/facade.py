@@ -2,7 +2,9 @@
 
 Each read is one query in the common case: the customer comes with their email-verification
 state and default address joined in; an address book is one query, plus an existence check only
-when it is empty (to tell "no addresses" from "no such customer").
+when it is empty (to tell "no addresses" from "no such customer"). An identity is the user and
+their permissions: one query for a shopper's user row, two more for their permissions (their own
+and their groups'); the caller keeps it for a few seconds.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from django.http import Http404
 
 from apps.accounts import selectors
 from apps.accounts.models import Address, User
-from contracts.accounts.dto import AddressDTO, CustomerDTO
+from contracts.accounts.dto import AddressDTO, CustomerDTO, IdentityDTO
 from contracts.accounts.errors import AddressNotFound, CustomerNotFound
 from contracts.accounts.service import SERVICE, VERSION
 from contracts.kernel.service import ServiceHealth, probe
@@ -45,6 +47,18 @@ def customer_dto(user: User, default_address: Address | None) -> CustomerDTO:
     )
 
 
+def identity_dto(user: User) -> IdentityDTO:
+    return IdentityDTO(
+        id=user.pk,
+        email=user.email,
+        name=user.get_full_name(),
+        is_active=user.is_active,
+        is_staff=user.is_staff,
+        is_superuser=user.is_superuser,
+        permissions=selectors.permission_names(user),
+    )
+
+
 class AccountsFacade:
     """Implements `AccountsService` in this process."""
 
@@ -71,3 +85,11 @@ class AccountsFacade:
                 details={"customer_id": customer_id, "address_id": address_id}
             ) from None
         return address_dto(address)
+
+    def identify(self, user_id: int, session_auth_hash: str) -> IdentityDTO | None:
+        user = selectors.session_user(user_id=user_id, session_auth_hash=session_auth_hash)
+        return identity_dto(user) if user is not None else None
+
+    def identify_token(self, token: str) -> IdentityDTO | None:
+        user = selectors.token_owner(token=token)
+        return identity_dto(user) if user is not None else None

@@ -1,7 +1,9 @@
 """Reads of the accounts app. Views and the facade read through here, never through models.
 
 `address_for_user` is the one place that decides whether an address id may be used by someone:
-every view and the facade call it, so the rule is written (and tested) once.
+every view and the facade call it, so the rule is written (and tested) once. `session_user` and
+`token_owner` are the same for who is signed in, when another process asks (the facade's
+`identify`): the rules are Django's own, applied here because only accounts has the users.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.crypto import constant_time_compare
+from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import Address, User
 
@@ -90,3 +94,39 @@ def customer_with_default_address(*, customer_id: int) -> tuple[User, Address | 
 
 def customer_exists(*, customer_id: int) -> bool:
     return User.objects.filter(pk=customer_id).exists()
+
+
+def session_user(*, user_id: int, session_auth_hash: str) -> User | None:
+    """The user a session signed in as `user_id` stands for, or None when it must not count.
+
+    Django's rules (`django.contrib.auth.get_user` with the model backend): the user exists and
+    is active, and the session's auth hash is the one their password gives now, or gave under a
+    key of SECRET_KEY_FALLBACKS. A password change, a deactivation or a deletion therefore ends
+    every session of that user; an empty or made-up hash never counts.
+    """
+    if not session_auth_hash:
+        return None
+    try:
+        user = User.objects.get(pk=user_id, is_active=True)
+    except User.DoesNotExist:
+        return None
+    if constant_time_compare(session_auth_hash, user.get_session_auth_hash()):
+        return user
+    fallbacks = user.get_session_auth_fallback_hash()
+    if any(constant_time_compare(session_auth_hash, other) for other in fallbacks):
+        return user
+    return None
+
+
+def token_owner(*, token: str) -> User | None:
+    """The owner of the API token `token` (active or not), or None when no token has it."""
+    found = Token.objects.select_related("user").filter(key=token).order_by().first()
+    return found.user if found is not None else None
+
+
+def permission_names(user: User) -> tuple[str, ...]:
+    """Every permission of an active user, their own and their groups' (all of them for a
+    superuser), as sorted "app_label.codename" strings; none for an inactive one."""
+    if not user.is_active:
+        return ()
+    return tuple(sorted(user.get_all_permissions()))

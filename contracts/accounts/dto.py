@@ -47,3 +47,23 @@ class CustomerDTO:
     is_active: bool
     email_verified: bool
     default_address: AddressDTO | None
+
+
+@dataclass(frozen=True)
+class IdentityDTO:
+    """Who is signed in, as another process needs to know them: enough for pages, the API and
+    that process's admin, and nothing of the address book.
+
+    `name` is the display name (possibly empty). `permissions` are the user's permissions,
+    their own and their groups', as sorted ``"app_label.codename"`` strings; a superuser's list
+    every permission there is. `is_active` is False only in `identify_token`'s answer for the
+    owner of a token whose account was deactivated (who then holds no permission).
+    """
+
+    id: int
+    email: str
+    name: str
+    is_active: bool
+    is_staff: bool
+    is_superuser: bool
+    permissions: tuple[str, ...]

@@ -22,6 +22,17 @@ def upload(admin_client, text: str, name: str = "products.csv"):
     return admin_client.post(IMPORT, {"file": SimpleUploadedFile(name, data, "text/csv")})
 
 
+def change_form(client, product: Product, *, on_hand: int) -> tuple[str, dict[str, object]]:
+    """The product's change page and what its form posts as it stands, stock set to `on_hand`."""
+    url = f"/admin/catalog/product/{product.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "image"}
+    data |= {"category": product.category_id, "stock-TOTAL_FORMS": 1, "stock-INITIAL_FORMS": 1,
+             "stock-0-product": product.pk, "stock-0-on_hand": on_hand, "images-TOTAL_FORMS": 0,
+             "images-INITIAL_FORMS": 0}  # fmt: skip
+    return url, data
+
+
 def test_the_product_list_searches_and_filters_by_stock_level(admin_client):
     ProductFactory(sku="OUT-1", name="Gone", stock=0)
     ProductFactory(sku="LOW-1", name="Scarce", stock=2)
@@ -52,12 +63,7 @@ def test_bulk_take_off_sale_and_put_back(admin_client):
 def test_staff_cannot_count_stock_below_what_is_reserved(admin_client):
     product = ProductFactory(stock=5)
     catalog_service().reserve_stock((StockLine(product.pk, 3),), "order-1", 600)
-    url = f"/admin/catalog/product/{product.pk}/change/"
-    form = admin_client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k != "image"}
-    data |= {"category": product.category_id, "stock-TOTAL_FORMS": 1, "stock-INITIAL_FORMS": 1,
-             "stock-0-product": product.pk, "stock-0-on_hand": 1, "images-TOTAL_FORMS": 0,
-             "images-INITIAL_FORMS": 0}  # fmt: skip
+    url, data = change_form(admin_client, product, on_hand=1)
 
     response = admin_client.post(url, data)
 

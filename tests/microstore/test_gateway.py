@@ -8,6 +8,7 @@ import logging
 import pytest
 from django.urls import reverse
 
+from contracts.directory import CONTRACTS
 from microstore.logs import ContextFilter, JsonFormatter
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +129,8 @@ def test_staff_see_every_service_with_its_binding(admin_client):
     assert response.status_code == 200
     rows = {row["service"]: row for row in response.json()}
     assert set(rows) == {"catalog", "accounts", "cart", "orders", "payments", "notifications"}
-    assert {(r["binding"], r["ok"], r["version"]) for r in rows.values()} == {
-        ("loopback", True, "1.0")
+    assert {name: (r["binding"], r["ok"], r["version"]) for name, r in rows.items()} == {
+        name: ("loopback", True, contract.version) for name, contract in CONTRACTS.items()
     }
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from prometheus_client.parser import text_string_to_metric_families
 
+from contracts.directory import CONTRACTS
 from contracts.kernel.registry import registry
 from tests.microstore.remotes import (
     FOREIGN_BUILD,
@@ -46,10 +47,12 @@ def test_staff_see_each_service_with_its_address_version_build_and_probe(admin_c
     rows = {row["service"]: row for row in admin_client.get("/api/v1/services/").json()}
 
     assert set(rows) == set(settings.SERVICE_NAMES)
-    for row in rows.values():
+    for name, row in rows.items():
         assert row["transport"] == "loopback"
         assert row["address"] == "in-process"
-        assert (row["version"], row["build"], row["ok"]) == ("1.0", settings.MICROSTORE_BUILD, True)
+        assert (row["version"], row["build"], row["ok"]) == (
+            CONTRACTS[name].version, settings.MICROSTORE_BUILD, True,
+        )  # fmt: skip
         assert row["checked_at"]
         assert 0 < row["seconds"] < 5
 
