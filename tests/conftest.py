@@ -28,6 +28,17 @@ def _services_bound_loopback() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """MD5 instead of PBKDF2's million rounds for the whole suite: every UserFactory and every
+    sign-in hashes a password, and at ~0.3 s each they were a large share of the suite's time.
+    The shop itself keeps Django's default hashers (PBKDF2 first)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _no_persistent_connections() -> None:
     """A live server answers each request in a thread of its own: with persistent connections
     every such thread would leave one open, and the test database could not be dropped."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from pytest_django.fixtures import Settings
 
 from apps.accounts.models import User
 from tests.accounts.factories import UserFactory
@@ -13,12 +12,6 @@ from tests.accounts.factories import UserFactory
 def _fresh_rate_limits(db: None) -> None:
     """allauth counts attempts in the cache: each test starts with none."""
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Settings) -> None:
-    """The production hasher is slow on purpose; these tests check flows, not its strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -18,11 +18,6 @@ DARK_BG = "rgb(14, 14, 20)"
 LIGHT_BG = "rgb(247, 247, 251)"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def open_page(page, url: str, width: int, scheme: str) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)

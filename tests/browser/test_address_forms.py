@@ -15,11 +15,6 @@ from tests.catalog.factories import ProductFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def lamp():
     return ProductFactory(name="Desk lamp", slug="desk-lamp", price=Decimal("79.00"), stock=4)

@@ -20,11 +20,6 @@ from tests.catalog.factories import CategoryFactory, ProductFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def sold_out_in_cart():
     """Ada put a lamp and two mugs in her cart; then the last mugs were bought by others."""

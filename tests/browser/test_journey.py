@@ -22,11 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EMAIL = "grace@example.com"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def verification_link(address: str) -> str:
     for message in mail.outbox:
         match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", message.body)

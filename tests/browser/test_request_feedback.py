@@ -14,11 +14,6 @@ from tests.browser.helpers import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize(("width", "scheme"), [(390, "dark"), (1280, "light")])
 def test_a_stale_session_tells_the_shopper_to_reload_and_adds_nothing(
     live_server, page, shot, lamp, width, scheme

@@ -5,17 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from pytest_django.fixtures import Settings
 
 from apps.accounts.models import User
 from apps.catalog.models import Product
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -41,10 +41,3 @@ def implementations(service: str, *, fake: Callable[[], object] | None = None) -
         return bindings.build(service, kind)
 
     return implementation
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Customers are made with passwords; the production hasher is slow on purpose, and these
-    suites check contracts, not its strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

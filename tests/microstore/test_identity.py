@@ -48,10 +48,9 @@ SIGNED_OUT = b">Sign in</a>"
 
 @pytest.fixture(autouse=True)
 def _shared_sessions(settings):
-    """Sessions where every process of a split shop finds them; fast password hashing."""
+    """Sessions where every process of a split shop finds them."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     settings.SESSION_CACHE_ALIAS = "shared"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

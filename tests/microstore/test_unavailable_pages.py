@@ -19,11 +19,6 @@ HTMX = {"HX-Request": "true"}
 COUNT = re.compile(r'<span id="cart-count"[^>]*>([^<]*)</span><span[^>]*data-cart-unit>([^<]*)<')
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def lamp():
     return ProductFactory(name="Brass lamp", slug="brass-lamp", price=Decimal("40.00"), stock=5)

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 BRAND_MARK = 'bgcolor="#4f46e5" align="center" valign="middle"'
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def html_of(message) -> str:
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"
