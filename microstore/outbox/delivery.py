@@ -123,7 +123,7 @@ def _tell_parked(delivery: Delivery, error: str) -> None:
     """Let the subscriber record that its delivery is parked (e.g. an email as failed), in the
     transaction that parks it; its own failure is logged and never keeps the delivery alive.
     Only a subscriber whose handlers this process runs is told: a hook is declared only on
-    an event of the subscriber's own service (`bindings.check_subscriptions`), published in
+    an event of the subscriber's own service (`bindings.subscription_problems`), published in
     the process that runs it, so both topologies tell it alike."""
     try:
         on_dead = subscription(delivery.subscriber).on_dead
