@@ -9,18 +9,21 @@ environment) chooses each service's binding:
   checked as over HTTP (what the test suite binds);
 - a base URL (`http://127.0.0.1:8101`): the HTTP client of `microstore.transport`.
 
-A service bound `local` or `loopback` is also served here, on `/internal/<service>/…`.
+A service bound `local` or `loopback` is also served here, on `/internal/<service>/…`, and
+its event handlers are loaded here; the handlers of a service bound to a URL are not imported:
+its events reach it over the transport (`contracts.subscriptions` says who subscribes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from contracts import subscriptions
 from contracts.kernel import events
 from contracts.kernel.registry import ServiceRegistry, registry
 from microstore.instrument import instrumented
@@ -34,7 +37,6 @@ FACADES: dict[str, str] = {
     "payments": "apps.payments.facade.PaymentsFacade",
     "notifications": "apps.notifications.facade.NotificationsFacade",
 }
-HANDLER_MODULES = tuple(f"apps.{name}.handlers" for name in FACADES)
 KINDS = ("local", "loopback")
 
 
@@ -77,14 +79,46 @@ def bind_services(choices: Mapping[str, str], target: ServiceRegistry = registry
         target.bind(service, instrumented(service, partial(build, service, kind)), kind=kind)
 
 
-def load_subscribers() -> None:
-    """Import each app's event handlers so their @subscribe decorators register them."""
-    for module in HANDLER_MODULES:
+def served_here(choices: Mapping[str, str]) -> list[str]:
+    """The services this process runs itself (bound `local` or `loopback`)."""
+    return [service for service in FACADES if choices.get(service, "local") in KINDS]
+
+
+def load_subscribers(services: Iterable[str] = tuple(FACADES)) -> None:
+    """Import the event handlers of `services` so their @subscribe decorators register them,
+    then check them against `contracts.subscriptions`."""
+    services = list(services)
+    for service in services:
+        module = f"apps.{service}.handlers"
         try:
             import_module(module)
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise
+    problems = subscription_problems(services)
+    if problems:
+        raise ImproperlyConfigured("event subscribers: " + "; ".join(problems))
+
+
+def subscription_problems(services: Iterable[str]) -> list[str]:
+    """Where the handlers registered for `services` and `contracts.subscriptions` disagree."""
+    loaded = set(services)
+    problems = []
+    registered = {s.name: s for s in events.subscriptions() if s.name.split(".")[0] in FACADES}
+    for name, handler in sorted(registered.items()):
+        entry = subscriptions.declared(name)
+        if entry is None or entry.event is not handler.event_type:
+            problems.append(
+                f"{name} handles {handler.event_type.event_type()}: declare it so in "
+                "contracts/subscriptions.py"
+            )
+        elif handler.on_dead is not None and entry.publisher != entry.service:
+            # Told where the outbox row is, the publisher's process: only its own events.
+            problems.append(f"{name} has a dead-letter hook on another service's event")
+    for entry in subscriptions.SUBSCRIPTIONS:
+        if entry.service in loaded and entry.name not in registered:
+            problems.append(f"{entry.name} is declared but apps.{entry.service} has no handler")
+    return problems
 
 
 def bind_all(choices: Mapping[str, str]) -> None:
@@ -93,4 +127,4 @@ def bind_all(choices: Mapping[str, str]) -> None:
 
     bind_services(choices)
     events.set_bus(OutboxBus())
-    load_subscribers()
+    load_subscribers(served_here(choices))

@@ -221,6 +221,14 @@ OUTBOX_BACKOFF_SECONDS = env.number("OUTBOX_BACKOFF_SECONDS", 2, maximum=3600)
 OUTBOX_BACKOFF_MAX_SECONDS = env.number("OUTBOX_BACKOFF_MAX_SECONDS", 900, minimum=1, maximum=86400)
 # How long one worker holds a delivery (an email send included) before another may take it over.
 OUTBOX_LEASE_SECONDS = env.number("OUTBOX_LEASE_SECONDS", 300, minimum=1, maximum=86400)
+# How long a delivery waits for another process's subscriber to answer: within the lease, so no
+# other worker takes the delivery over while its try still waits.
+OUTBOX_DELIVERY_TIMEOUT_SECONDS = env.seconds(
+    "OUTBOX_DELIVERY_TIMEOUT",
+    min(30, OUTBOX_LEASE_SECONDS / 2),
+    minimum=0.1,
+    maximum=OUTBOX_LEASE_SECONDS,
+)
 # Task workers beat every TASK_HEARTBEAT_SECONDS; one silent for TASK_LEASE_SECONDS is dead and
 # the sweep (every TASK_SWEEP_SECONDS) hands back the tasks it was running.
 TASK_HEARTBEAT_SECONDS = env.number("TASK_HEARTBEAT_SECONDS", 10, minimum=1, maximum=3600)

@@ -116,6 +116,11 @@ def subscription(name: str) -> Subscription:
     return _SUBSCRIPTIONS[name]
 
 
+def subscriptions() -> list[Subscription]:
+    """Every subscription registered in this process, by name."""
+    return sorted(_SUBSCRIPTIONS.values(), key=lambda s: s.name)
+
+
 def unsubscribe(name: str) -> None:
     """Forget the subscriber `name` (tests register temporary subscribers)."""
     _SUBSCRIPTIONS.pop(name, None)

@@ -13,10 +13,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from contracts import subscriptions
 from contracts.kernel import codec
 from contracts.kernel.events import event_class, subscription
+from contracts.kernel.registry import registry
 from microstore import context
-from microstore.outbox.models import Delivery
+from microstore.outbox.models import Delivery, OutboxEvent
+from microstore.transport import event_client
 
 logger = logging.getLogger(__name__)
 Status = Delivery.Status
@@ -52,8 +55,9 @@ def deliver(delivery_id: int) -> str:
     row = delivery.event
     token = context.request_id.set(row.request_id or context.request_id.get())
     try:
-        handler = subscription(delivery.subscriber).handler
-        handler(codec.decode(row.payload, event_class(row.event_type)))
+        _hand_over(delivery.subscriber, row)
+    except event_client.Undeliverable as exc:  # the receiver refuses it for good
+        return _failed(delivery, exc, final=True)
     except Exception as exc:  # a failing subscriber must not lose the event
         return _failed(delivery, exc)
     finally:
@@ -64,11 +68,32 @@ def deliver(delivery_id: int) -> str:
     return Status.DELIVERED
 
 
-def _failed(delivery: Delivery, exc: Exception) -> str:
+def _hand_over(subscriber: str, row: OutboxEvent) -> None:
+    """Call the subscriber's handler here, or send the event to its service's process (or
+    through the server code of this one, for a service bound `loopback`)."""
+    entry = subscriptions.declared(subscriber)
+    binding = registry.bindings().get(entry.service) if entry else None
+    if binding is None or binding.kind == "local":
+        subscription(subscriber).handler(codec.decode(row.payload, event_class(row.event_type)))
+        return
+    event_client.send(
+        event_client.transport_for(binding.kind),
+        service=binding.service,
+        subscriber=subscriber,
+        event_type=row.event_type,
+        version=row.version,
+        payload=row.payload,
+    )
+
+
+def _failed(delivery: Delivery, exc: Exception, *, final: bool = False) -> str:
     from microstore.outbox.tasks import deliver_event
 
-    error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
-    dead = delivery.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    if isinstance(exc, event_client.DeliveryFailed):  # says itself where it went wrong
+        error = str(exc)[:2000]
+    else:
+        error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+    dead = final or delivery.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     retry_at = timezone.now() + backoff(delivery.attempts)
     with transaction.atomic():
         parked = Delivery.objects.filter(pk=delivery.pk, status=Status.RUNNING).update(
@@ -96,8 +121,14 @@ def _failed(delivery: Delivery, exc: Exception) -> str:
 
 def _tell_parked(delivery: Delivery, error: str) -> None:
     """Let the subscriber record that its delivery is parked (e.g. an email as failed), in the
-    transaction that parks it; its own failure is logged and never keeps the delivery alive."""
-    on_dead = subscription(delivery.subscriber).on_dead
+    transaction that parks it; its own failure is logged and never keeps the delivery alive.
+    Only a subscriber whose handlers this process runs is told: a hook is declared only on
+    an event of the subscriber's own service (`bindings.subscription_problems`), published in
+    the process that runs it, so both topologies tell it alike."""
+    try:
+        on_dead = subscription(delivery.subscriber).on_dead
+    except KeyError:  # another process's subscriber: its hooks are its own
+        return
     if on_dead is None:
         return
     try:

@@ -25,7 +25,7 @@ from contracts.kernel.errors import ContractError
 from contracts.kernel.methods import Method, methods_of
 from microstore import context
 from microstore.problems import PROBLEM_JSON, problem_body
-from microstore.transport import signing
+from microstore.transport import event_server, signing
 
 logger = logging.getLogger(__name__)
 PREFIX = "/internal/"
@@ -120,6 +120,8 @@ def dispatch(incoming: Incoming) -> Reply:
     """Answer one internal request; never raises."""
     try:
         caller = _authenticate(incoming)
+        if incoming.path.endswith(f"/{event_server.EVENTS}"):
+            return _event(incoming, caller)
         service, method = _route(incoming, caller)
         if method.name == "health":
             return _health(service)
@@ -206,6 +208,19 @@ def _route(incoming: Incoming, caller: str) -> tuple[str, Method]:
             )
         )
     return service, method
+
+
+def _event(incoming: Incoming, caller: str) -> Reply:
+    """`POST /internal/<service>/events`: an event from another process's outbox, for one of
+    this service's subscribers (`microstore.transport.event_server`)."""
+    service = incoming.path.removeprefix(PREFIX).removesuffix(f"/{event_server.EVENTS}")
+    try:
+        answer = event_server.receive(
+            caller, service, incoming.method, incoming.body, served=service in _providers
+        )
+    except event_server.Refused as no:
+        return _problem(incoming, no.status, no.code, no.title, no.detail, no.extra)
+    return Reply(200, _dumps(answer), {"Content-Type": JSON_TYPE})
 
 
 def _arguments(incoming: Incoming, method: Method) -> dict[str, Any]:

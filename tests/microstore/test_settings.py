@@ -49,6 +49,10 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"MICROSTORE_INTERNAL_SECRET": "short"}, "MICROSTORE_INTERNAL_SECRET"),
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY"),
         ({"TASK_HEARTBEAT_SECONDS": "30", "TASK_LEASE_SECONDS": "20"}, "TASK_LEASE_SECONDS"),
+        (
+            {"OUTBOX_LEASE_SECONDS": "20", "OUTBOX_DELIVERY_TIMEOUT": "30"},
+            "OUTBOX_DELIVERY_TIMEOUT",
+        ),
     ],
 )
 def test_a_bad_environment_stops_start_up_with_one_line_naming_the_variable(env, variable):
