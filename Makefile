@@ -1,4 +1,5 @@
 # make run   — install, migrate, seed the demo shop, serve it on http://127.0.0.1:8000 with a worker
+# make run-split — the same shop as six services in their own processes and databases, behind nginx
 # make test  — install, then run the whole suite (backend, then the browser tests in Chromium)
 # make lint  — import-linter, ruff, mypy, makemigrations --check
 SHELL := /bin/bash
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-backend test-browser fuzz-api lint lock clean
+.PHONY: run run-split test test-backend test-browser fuzz-api lint lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (pyenv reads .python-version; or PYTHON=python3.12 make ...)")'
@@ -24,6 +25,11 @@ run: $(STAMP)
 	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker beside it; emails print here (Ctrl-C stops both)"
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" \
 		$(VENV)/bin/honcho start -f Procfile.dev -p $(PORT) || [ $$? = 130 ]  # 130: stopped by Ctrl-C
+
+# The split shop: six services, each with its own process, worker and database, behind nginx.
+run-split: $(STAMP)
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH:/usr/sbin" $(PY) manage.py run_split --port $(PORT) \
+		--folder "$${SPLIT_FOLDER:-var/split}" --first-port "$${SPLIT_FIRST_PORT:-8101}" || [ $$? = 130 ]
 
 test: $(STAMP) test-backend test-browser
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
 from microstore import context
 
-SERVICE = "microstore"
+# The process's service in the split shop (MICROSTORE_ROLE; read here, not from settings, since
+# gunicorn configures logging before Django loads), "microstore" for the monolith.
+SERVICE = os.environ.get("MICROSTORE_ROLE") or "microstore"
 
 
 class ContextFilter(logging.Filter):

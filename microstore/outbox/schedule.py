@@ -55,11 +55,21 @@ JOBS: dict[str, Job] = {
 }
 
 
+def jobs_here(role: str) -> dict[str, Job]:
+    """The jobs a worker of `role`'s process runs: its own service's and every process's own
+    (outbox, tasks, ops), since each process has those tables; all of them in the monolith."""
+    return {
+        name: job
+        for name, job in JOBS.items()
+        if not role or not job.task_path.startswith("apps.") or job.task_path.split(".")[1] == role
+    }
+
+
 def tick(now: datetime | None = None, jobs: dict[str, Job] | None = None) -> list[str]:
     """Enqueue every job that is due and that this caller claims; returns their names."""
     now = now or timezone.now()
     enqueued = []
-    for name, job in (JOBS if jobs is None else jobs).items():
+    for name, job in (jobs_here(settings.MICROSTORE_ROLE) if jobs is None else jobs).items():
         with contextlib.suppress(IntegrityError):  # another worker created it first
             PeriodicJob.objects.get_or_create(name=name, defaults={"next_run_at": now})
         with transaction.atomic():  # the claim and the enqueue land together or not at all

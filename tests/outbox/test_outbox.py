@@ -266,3 +266,16 @@ def test_the_default_retries_of_a_delivery_span_hours_before_it_is_parked(settin
         waits = [outbox_delivery.backoff(n).total_seconds() for n in range(1, 20)]
 
     assert 10_022 <= sum(waits) <= 10_022 * 1.2
+
+
+def test_a_services_worker_schedules_its_own_jobs_and_every_processs_own():
+    assert schedule.jobs_here("") == schedule.JOBS  # the monolith runs them all
+    catalog = schedule.jobs_here("catalog")
+    assert "catalog.release_expired" in catalog
+    assert not {"orders.expire_unpaid", "payments.reconcile"} & set(catalog)
+    assert {"outbox.requeue_stale", "tasks.hand_back", "ops.prune"} <= set(catalog)
+    assert set(schedule.jobs_here("notifications")) == {
+        "outbox.requeue_stale",
+        "tasks.hand_back",
+        "ops.prune",
+    }

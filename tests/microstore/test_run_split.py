@@ -1,0 +1,169 @@
+"""`make run-split`, as a newcomer types it: six services in their own processes and databases
+behind nginx answer the monolith's addresses, one request id follows a request through them, and
+Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.microstore.test_make_run import _free_port, _group_alive, _wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux" or NGINX is None,
+    reason="needs Linux and nginx (apt-get install nginx); CI installs it",
+)
+
+
+class Browser:
+    """Cookies kept between requests, like a shopper's browser; never follows a redirect."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                return None
+
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
+        )
+
+    def get(self, path: str, **headers: str) -> tuple[int, str, dict[str, str]]:
+        return self._open(urllib.request.Request(self.base + path, headers=headers))  # noqa: S310
+
+    def post(self, path: str, data: dict[str, str]) -> tuple[int, str, dict[str, str]]:
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(  # noqa: S310 (loopback only)
+            self.base + path, data=body, headers={"Referer": self.base + "/"}, method="POST"
+        )
+        return self._open(request)
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str, dict[str, str]]:
+        try:
+            with self.opener.open(request, timeout=20) as answer:
+                return answer.status, answer.read().decode(), dict(answer.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace"), dict(error.headers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _processes_under(folder: Path) -> list[int]:
+    """Every process whose command line names the split shop's folder (honcho's children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(folder).encode() in command and entry.name != str(os.getpid()):
+                found.append(int(entry.name))
+    return found
+
+
+def test_make_run_split_serves_the_shop_through_the_gateway_and_ctrl_c_stops_it(tmp_path):
+    port, first = _free_port(), _free_port()
+    while any(abs(first + i - port) < 1 for i in range(6)):
+        first = _free_port()
+    folder = tmp_path / "split"
+    env = {
+        **os.environ,
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        "PORT": str(port),
+        "SPLIT_FOLDER": str(folder),
+        "SPLIT_FIRST_PORT": str(first),
+        "PYTHONUNBUFFERED": "1",
+    }
+    for name in ("SITE_URL", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MICROSTORE_SERVICES"):
+        env.pop(name, None)
+    shop = subprocess.Popen(  # noqa: S603
+        ["make", "--no-print-directory", "-o", ".venv/.installed", "run-split"],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        # Ready: the front (catalog) has probed every other service over HTTP and found it up.
+        ready = _wait_for(f"{base}/health/ready", time.monotonic() + 150)
+        shopper = Browser(base)
+        home = shopper.get("/", **{"X-Request-ID": "split-test-home-0001"})
+        listing = shopper.get("/products/")
+        for slug in re.findall(r'href="(/p/[a-z0-9-]+/)"', listing[1]):  # the first in stock
+            product = shopper.get(slug)
+            if product_id := re.search(r'name="product_id" value="(\d+)"', product[1]):
+                break
+        assert product_id, "no product in stock in the demo shop"
+        added = shopper.post("/cart/add/", {"product_id": product_id.group(1), "quantity": "1"})
+        cart = shopper.get("/cart/")
+        after = shopper.get("/")  # catalog's page, the header's count from the cart service
+        sign_in = shopper.get("/accounts/login/")
+        internal = shopper.get("/internal/catalog/health")
+        services = Browser(base).get("/health/?format=json")
+        databases = {p.stem: p for p in folder.glob("*.sqlite3")}
+        # Ctrl-C in a terminal signals the whole foreground process group.
+        os.killpg(shop.pid, signal.SIGINT)
+        output = shop.communicate(timeout=40)[0].decode(errors="replace")
+        left = [pid for pid in _processes_under(folder) if _alive(pid)]
+    finally:
+        if _group_alive(shop.pid):
+            os.killpg(shop.pid, signal.SIGKILL)
+            shop.wait()
+        for pid in _processes_under(folder):
+            os.kill(pid, signal.SIGKILL)
+
+    assert ready == 200, output[-4000:]
+    assert home[0] == 200, output[-3000:]
+    assert product[0] == 200, output[-3000:]
+    assert added[0] == 302, added[1][-2000:]
+    assert cart[0] == 200
+    assert 'class="cart-line' in cart[1], cart[1][-2000:]  # the line, from the cart service
+    assert re.search(r'id="cart-count"[^>]*>1<', after[1]), "the header counts the one added"
+    assert sign_in[0] == 200
+    assert "Sign in" in sign_in[1]
+    assert internal[0] == 404, "the gateway never routes /internal/"
+    assert services[0] == 200
+    for name in ("accounts", "cart", "orders", "payments", "notifications"):
+        assert name in services[1]
+    assert set(databases) == {
+        "catalog",
+        "accounts",
+        "cart",
+        "orders",
+        "payments",
+        "notifications",
+    }
+    # Each line says which process wrote it; the request id crossed the gateway into catalog.
+    for name in ("gateway.1", "catalog.1", "cart.1", "accounts.1", "notifications-worker.1"):
+        assert name in output
+    assert re.search(r"catalog\.1 .*split-test-home-0001", output), output[-3000:]
+    assert '"service": "cart"' in output
+    assert "Traceback" not in output, output[output.find("Traceback") - 500 :][:4000]
+    assert left == [], f"still running after Ctrl-C: {left}"
