@@ -291,6 +291,13 @@ def test_the_business_gauges_are_asked_of_each_service_and_read_none_of_its_tabl
     assert [s.asked for s in services.values()] == [[(since, None)]] * 3  # no minutes asked
 
 
+def test_asking_for_the_figures_is_not_counted_as_the_shop_working(staff_client):
+    scrape(staff_client)
+    samples = scrape(staff_client)  # the first scrape asked every service for its figures
+
+    assert [key for key in samples if ("method", "figures") in key[1]] == []
+
+
 def test_a_service_that_does_not_answer_leaves_out_only_its_gauges(staff_client, caplog):
     Payment.objects.create(
         payment_ref="pay-1", order_ref="MS-2", customer_id=1, email="ada@example.com",
