@@ -9,7 +9,7 @@ from contracts.kernel.registry import registry
 from contracts.kernel.service import Service, idempotent, read_only
 
 SERVICE = "cart"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: item_count and merge_cart
 
 
 class CartService(Service, Protocol):

@@ -10,7 +10,7 @@ from contracts.kernel.registry import registry
 from contracts.kernel.service import Service, idempotent, read_only
 
 SERVICE = "catalog"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: figures
 
 
 class CatalogService(Service, Protocol):

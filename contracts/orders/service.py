@@ -10,7 +10,7 @@ from contracts.kernel.service import Service, read_only
 from contracts.orders.dto import OrderDTO, OrderFigures
 
 SERVICE = "orders"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: figures
 
 
 class OrdersService(Service, Protocol):

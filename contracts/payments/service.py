@@ -17,7 +17,7 @@ from contracts.payments.dto import (
 )
 
 SERVICE = "payments"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: figures
 
 
 class PaymentsService(Service, Protocol):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.notifications.models import Notification
 from apps.orders.models import Order
 from contracts.catalog.dto import CatalogFigures
+from contracts.directory import CONTRACTS
 from contracts.kernel.money import Money
 from contracts.kernel.registry import registry
 from contracts.kernel.service import ServiceHealth
@@ -119,7 +120,7 @@ class Elsewhere:
     asked: list[tuple[datetime, datetime | None]] = field(default_factory=list)
 
     def health(self) -> ServiceHealth:
-        return ServiceHealth(self.service, "1.0", ok=True)
+        return ServiceHealth(self.service, CONTRACTS[self.service].version, ok=True)
 
     def figures(self, since: datetime, per_minute_since: datetime | None = None) -> object:
         self.asked.append((since, per_minute_since))
