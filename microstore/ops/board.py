@@ -39,17 +39,15 @@ def _count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def charts(now: datetime) -> list[Chart]:
-    """The last CHART_MINUTES complete minutes (the current one is still being written)."""
-    http = readings.per_minute(readings.HTTP, CHART_MINUTES, now - timedelta(minutes=1))
-    start = http[0][0]
-    orders = figures.orders_per_minute(start)
+def charts(http: list[tuple[datetime, Stats]], orders: dict[datetime, int] | None) -> list[Chart]:
+    """The last CHART_MINUTES complete minutes (the current one is still being written); the
+    orders chart is a gap when the orders service did not answer."""
     return [
         line_chart("Requests per minute", [s.calls for _, s in http], _count, CHART_MINUTES),
         line_chart("Latency p95", [s.p95 for _, s in http], ms, CHART_MINUTES),
         line_chart(
             "Orders per minute",
-            [orders.get(minute, 0) for minute, _ in http],
+            [None if orders is None else orders.get(minute, 0) for minute, _ in http],
             _count,
             CHART_MINUTES,
         ),
@@ -64,13 +62,16 @@ def board(now: datetime | None = None) -> dict[str, Any]:
         for probe in probes.services(max_age=PROBE_MAX_AGE)
     ]
     since = figures.midnight(now)
+    http = readings.per_minute(readings.HTTP, CHART_MINUTES, now - timedelta(minutes=1))
+    today = figures.today(now, per_minute_since=http[0][0])
+    revenue = None if today.orders is None else today.orders.revenue
     return {
         "now": now,
         "services": services,
         "unhealthy": [row.probe.service for row in services if not row.probe.ok],
-        "charts": charts(now),
-        "today": (today := figures.today(now)),
-        "revenue": today.revenue or (Money.zero(settings.CATALOG_CURRENCY),),
+        "charts": charts(http, today.orders_per_minute),
+        "today": today,
+        "revenue": None if revenue is None else revenue or (Money.zero(settings.CATALOG_CURRENCY),),
         "oversell_refused": readings.total([OVERSELL_SERIES], since).calls,
         "outbox": figures.outbox(now),
         "dead": list(
@@ -78,7 +79,9 @@ def board(now: datetime | None = None) -> dict[str, Any]:
             .select_related("event")
             .order_by("-updated_at")[:10]
         ),
-        "failed_notifications": notifications_service().recent_failures(10),
+        "failed_notifications": figures.ask(
+            "notifications", lambda: notifications_service().recent_failures(10)
+        ),
         "errors": list(ErrorRecord.objects.all()[:10]),
         "rate_minutes": RATE_MINUTES,
         "chart_minutes": CHART_MINUTES,
