@@ -74,6 +74,9 @@ class Plan:
             "MICROSTORE_INTERNAL_SECRET": self.secret,
             "SITE_URL": self.gateway_url,
             "SHARED_CACHE_DIR": str(self.folder / "shared-cache"),
+            # The gateway appends the shopper's address to X-Forwarded-For: rate limits count
+            # each shopper, not the gateway (microstore/gateway.py).
+            "MICROSTORE_TRUSTED_PROXIES": "1",
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }
