@@ -216,11 +216,14 @@ def test_the_split_serves_with_gthread_workers_and_the_monolith_keeps_sync(monke
     assert (service["worker_class"], service["threads"]) == ("gthread", 8)
 
 
-def test_a_split_container_creates_its_database_once(monkeypatch, django_db_blocker, capsys):
+def test_a_split_container_creates_its_database_once(monkeypatch, capsys):
     if connections["default"].vendor != "postgresql":
         pytest.skip("needs PostgreSQL: a SQLite file is created by connecting to it")
+    import psycopg
+
     base = connections["default"].settings_dict
-    name = f"{base['NAME']}_compose_{secrets.token_hex(3)}"
+    name = f"i12_compose_{secrets.token_hex(4)}"
+    server = {"host": base["HOST"] or None, "port": base["PORT"] or None, "user": base["USER"]}
     url = f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST']}:{base['PORT']}/{name}"
     monkeypatch.setenv("DATABASE_URL", url)
     try:
@@ -231,5 +234,7 @@ def test_a_split_container_creates_its_database_once(monkeypatch, django_db_bloc
             f"database {name} exists",
         ]
     finally:
-        with django_db_blocker.unblock(), connections["default"].cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        with psycopg.connect(
+            dbname="postgres", password=base["PASSWORD"] or None, autocommit=True, **server
+        ) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
