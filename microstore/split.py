@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import secrets
 import shlex
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -30,6 +31,46 @@ def postgres_url_for(url: str, role: str) -> str:
     parts = urlsplit(url)
     name = parts.path.lstrip("/") or "microstore"
     return urlunsplit(parts._replace(path="/" + topology.split_database_name(name, role)))
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("postgres://", "postgresql://"))
+
+
+def create_database(url: str, *, attempts: int = 10) -> bool:
+    """Create the PostgreSQL database `url` names, on its server, unless it exists; whether it
+    was created. What `make run-split` does for each service and the image's `web` role does in
+    a split container (`manage.py create_database`): six of them may start at once, so a name
+    another process created meanwhile is fine, and a template busy with a concurrent
+    `CREATE DATABASE` is tried again."""
+    import dj_database_url
+    import psycopg
+    from psycopg import errors, sql
+
+    config = dj_database_url.parse(url)
+    name = config["NAME"]
+    for attempt in range(attempts):
+        with psycopg.connect(
+            dbname="postgres",
+            host=config.get("HOST") or None,
+            port=config.get("PORT") or None,
+            user=config.get("USER") or None,
+            password=config.get("PASSWORD") or None,
+            autocommit=True,
+        ) as server:
+            if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                return False
+            try:
+                server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except errors.DuplicateDatabase:
+                return False
+            except errors.ObjectInUse:  # "source database template1 is being accessed"
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -61,7 +102,7 @@ class Plan:
     def database_for(self, role: str) -> str:
         """The role's DATABASE_URL: its own PostgreSQL database when the monolith's is one, else
         its own SQLite file in the plan's folder."""
-        if self.database_url and self.database_url.startswith(("postgres://", "postgresql://")):
+        if self.database_url and is_postgres(self.database_url):
             return postgres_url_for(self.database_url, role)
         return f"sqlite:///{self.folder / f'{role}.sqlite3'}"
 

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from microstore import topology
-from microstore.split import DEFAULT_FIRST_PORT, Plan
+from microstore.split import DEFAULT_FIRST_PORT, Plan, create_database, is_postgres
 
 
 class Command(BaseCommand):
@@ -88,29 +88,10 @@ class Command(BaseCommand):
 
     def _create_databases(self, plan: Plan) -> None:
         """Each service's PostgreSQL database, on the server DATABASE_URL names, if missing."""
-        urls = [plan.database_for(role) for role in topology.SERVICE_NAMES]
-        if not urls[0].startswith(("postgres://", "postgresql://")):
-            return
-        import dj_database_url
-        import psycopg
-        from psycopg import sql
-
-        for url in urls:
-            config = dj_database_url.parse(url)
-            with psycopg.connect(
-                dbname="postgres",
-                host=config.get("HOST") or None,
-                port=config.get("PORT") or None,
-                user=config.get("USER") or None,
-                password=config.get("PASSWORD") or None,
-                autocommit=True,
-            ) as server:
-                exists = server.execute(
-                    "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-                ).fetchone()
-                if not exists:
-                    name = sql.Identifier(config["NAME"])
-                    server.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        for role in topology.SERVICE_NAMES:
+            url = plan.database_for(role)
+            if is_postgres(url):
+                create_database(url)
 
     def _in_every_role(self, plan: Plan, command: list[str], done: str) -> None:
         """`manage.py <command>` in each service's environment, all at once."""
