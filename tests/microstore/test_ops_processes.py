@@ -134,6 +134,22 @@ def test_a_service_in_its_own_process_is_rated_by_that_process(admin_client):
     assert "All services healthy" in html
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_board_asks_a_real_process_over_http(live_server, admin_client):
+    """The whole path over a socket: the client signs, the live server's `/internal/` view
+    checks and answers, the board reads it (the live server stands for payments' process)."""
+    trouble()
+    with bound_to("payments", live_server.url):
+        response = admin_client.get(OPS)
+
+    payments = next(row for row in response.context["services"] if row.probe.service == "payments")
+    assert (payments.probe.ok, payments.probe.transport) == (True, "http")
+    assert payments.process is not None
+    assert payments.process.outbox.deliveries["dead"] == 1
+    assert payments.process.dead[0].subscriber == "notifications.on_order_paid"
+    assert payments.process.errors_logged == 1
+
+
 def test_a_stopped_process_is_red_on_the_next_refresh(admin_client):
     """Its probe is remembered as healthy, yet the next refresh names it failing: the board asks
     each process for its readings on every draw, and one that does not answer is red."""
