@@ -108,6 +108,8 @@ def board(now: datetime | None = None) -> dict[str, Any]:
         ),
         "errors": list(ErrorRecord.objects.all()[:10]),
         "processes": [row.process for row in services if row.process is not None],
+        # The service of this process (the front) when the others run elsewhere; "" alone.
+        "here": settings.MICROSTORE_ROLE,
         "rate_minutes": RATE_MINUTES,
         "chart_minutes": CHART_MINUTES,
     }
