@@ -27,9 +27,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from microstore import topology
 from microstore.split import Plan, drop_databases, prepare
@@ -38,6 +39,7 @@ from tests.smtp import SMTPServer
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 # What the test process has that a service process must not inherit: each role gets its own.
+T = TypeVar("T")
 NOT_INHERITED = ("SITE_URL", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MICROSTORE_SERVICES")
 
 
@@ -163,12 +165,20 @@ class SplitShop:
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Until the gateway's /health/ready answers 200 (every service probed and up)."""
+        self.wait_until(
+            lambda: status_of(f"{self.base}/health/ready") == 200, timeout, "the shop ready"
+        )
+
+    def wait_until(self, condition: Callable[[], T], timeout: float, what: str) -> T:
+        """`condition()`'s first truthy answer, asked every 0.3 s for up to `timeout` s; fails
+        at once, with the logs' ends, when a process of the shop has exited meanwhile."""
         deadline = time.monotonic() + timeout
-        while status_of(f"{self.base}/health/ready") != 200:
+        while not (answer := condition()):
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the split shop is not ready after {timeout} s:\n{self.tail()}")
+                raise AssertionError(f"not {what} after {timeout} s:\n{self.tail()}")
             self._check_alive()
             time.sleep(0.3)
+        return answer
 
     def close(self) -> None:
         """Kill every process (by its group), stop the SMTP sink, drop PostgreSQL databases."""
@@ -188,12 +198,8 @@ class SplitShop:
     def start(self, service: str, timeout: float = 60) -> None:
         """Start `service`'s web server and worker again; return once the web server answers."""
         self._spawn_service(service)
-        deadline = time.monotonic() + timeout
-        while status_of(f"{self.plan.urls[service]}/health/live") != 200:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{service} did not come back:\n{self.tail(service)}")
-            self._check_alive()
-            time.sleep(0.2)
+        live = f"{self.plan.urls[service]}/health/live"
+        self.wait_until(lambda: status_of(live) == 200, timeout, f"{service} back")
 
     def read(
         self, role: str, query: str, params: tuple[object, ...] = ()
@@ -221,17 +227,12 @@ class SplitShop:
 
     def wait_for_mail(self, address: str, subject: str, timeout: float = 30) -> EmailMessage:
         """The first mail to `address` whose subject starts with `subject`, once it arrived."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for message in self.smtp.inbox.to(address):
-                if str(message["Subject"]).startswith(subject):
-                    return message
-            if time.monotonic() > deadline:
-                sent = [str(m["Subject"]) for m in self.smtp.inbox.to(address)]
-                raise AssertionError(
-                    f"no mail {subject!r} to {address} (only {sent}):\n{self.tail()}"
-                )
-            time.sleep(0.3)
+
+        def arrived() -> EmailMessage | None:
+            mail = self.smtp.inbox.to(address)
+            return next((m for m in mail if str(m["Subject"]).startswith(subject)), None)
+
+        return self.wait_until(arrived, timeout, f"mail {subject!r} to {address}")
 
     def running(self, name: str) -> bool:
         process = self.processes.get(name)

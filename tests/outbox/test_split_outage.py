@@ -112,15 +112,6 @@ def notifications_deliveries(shop: SplitShop) -> list[tuple[str, str, int]]:
     return [(str(s), str(status), int(str(n))) for s, status, n in rows]
 
 
-def wait_until(condition, timeout: float, what: str, shop: SplitShop):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not {what} after {timeout} s:\n{shop.tail()}")
-        time.sleep(0.5)
-    return result
-
-
 def test_with_notifications_stopped_five_paid_orders_get_each_email_exactly_once(shop):
     shopper = sign_in(shop)
     products = products_in_stock(shopper, ORDERS)
@@ -130,20 +121,18 @@ def test_with_notifications_stopped_five_paid_orders_get_each_email_exactly_once
     numbers = [buy_and_pay(shopper, product) for product in products]
     # Placed and paid: orders heard PaymentSucceeded from payments (both up) and published
     # OrderPaid, which waits for notifications like OrderPlaced does.
-    wait_until(
+    shop.wait_until(
         lambda: len(notifications_deliveries(shop)) == 2 * ORDERS,
         60,
         "every OrderPlaced and OrderPaid waiting for notifications",
-        shop,
     )
-    wait_until(
+    shop.wait_until(
         lambda: (
             all(n >= MIN_ATTEMPTS for *_, n in notifications_deliveries(shop))
             and time.monotonic() - stopped_at >= OUTAGE_SECONDS
         ),
         90,
         f"every delivery tried {MIN_ATTEMPTS} times",
-        shop,
     )
     during = notifications_deliveries(shop)
     outage = time.monotonic() - stopped_at
@@ -151,15 +140,14 @@ def test_with_notifications_stopped_five_paid_orders_get_each_email_exactly_once
     assert shop.smtp.inbox.to(SHOPPER[0]) == [], "nothing is sent while notifications is down"
 
     shop.start("notifications")
-    wanted = {
-        **{f"We've received your order {n}": n for n in numbers},
-        **{f"Your receipt for order {n}": n for n in numbers},
+    wanted = {f"We've received your order {n}" for n in numbers} | {
+        f"Your receipt for order {n}" for n in numbers
     }
 
     def subjects() -> Counter[str]:
         return Counter(str(m["Subject"]).split(" · ")[0] for m in shop.smtp.inbox.to(SHOPPER[0]))
 
-    wait_until(lambda: set(wanted) <= set(subjects()), 90, "every email sent", shop)
+    shop.wait_until(lambda: wanted <= set(subjects()), 90, "every email sent")
     time.sleep(3)  # a duplicate would come from a retry, a backoff (at most 3 s) later
     assert subjects() == Counter(dict.fromkeys(wanted, 1)), (subjects(), f"outage {outage:.0f} s")
     after = notifications_deliveries(shop)
