@@ -182,8 +182,7 @@ class SplitShop:
 
     def close(self) -> None:
         """Kill every process (by its group), stop the SMTP sink, drop PostgreSQL databases."""
-        for name in list(self.processes):
-            self._kill(name)
+        self._kill(*self.processes)
         self.smtp.stop()
         with contextlib.suppress(Exception):  # a shop that never got its databases
             drop_databases(self.plan)
@@ -192,8 +191,7 @@ class SplitShop:
 
     def stop(self, service: str) -> None:
         """Stop `service`'s web server and worker (SIGTERM, then SIGKILL after 10 s)."""
-        for name in self.plan.commands(service):
-            self._kill(name)
+        self._kill(*self.plan.commands(service))
 
     def start(self, service: str, timeout: float = 60) -> None:
         """Start `service`'s web server and worker again; return once the web server answers."""
@@ -275,22 +273,21 @@ class SplitShop:
             start_new_session=True,  # its own process group: gunicorn's worker goes with it
         )
 
-    def _kill(self, name: str) -> None:
-        process = self.processes.pop(name, None)
-        if process is not None:
-            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, sig)
-                try:
-                    process.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-            with contextlib.suppress(ProcessLookupError):  # a child left behind in the group
+    def _kill(self, *names: str) -> None:
+        """SIGTERM to each process's group at once, SIGKILL to what is left after 10 s."""
+        processes = {name: self.processes.pop(name) for name in names if name in self.processes}
+        for process in processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in processes.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            with contextlib.suppress(ProcessLookupError):  # or a child left in its group
                 os.killpg(process.pid, signal.SIGKILL)
-        log = self._files.pop(name, None)
-        if log is not None:
-            log.close()
+            process.wait()
+        for name in processes:
+            self._files.pop(name).close()
 
     def _check_alive(self) -> None:
         dead = [name for name, process in self.processes.items() if process.poll() is not None]
