@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# One image, two roles: `web` (migrate, then gunicorn) and `worker` (tasks and the schedule).
+# One image, its roles: `web` (migrate, then gunicorn), `worker` (tasks and the schedule) and, for
+# the split shop, `gateway-config` (the gateway's nginx config, into /app/var/gateway).
 
 FROM python:3.12-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -21,7 +22,7 @@ COPY --chown=shop:shop . /app
 # Static files are collected at build time; these throwaway values only let settings load.
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only \
     DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput --verbosity 0 \
-    && mkdir -p /app/media && chown shop:shop /app/media
+    && mkdir -p /app/media /app/var/gateway && chown shop:shop /app/media /app/var /app/var/gateway
 USER shop
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

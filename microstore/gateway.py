@@ -15,6 +15,10 @@ owner (nginx picks the longest matching prefix); `nginx_config()` writes the con
   go in `X-Forwarded-For` / `X-Forwarded-Proto`, the public host in `Host`.
 - A process that does not answer (connection refused, timed out) is a 503 from the gateway in a
   sentence, with `Retry-After` and the request id; a problem+json body under `/api/`.
+- With a `resolver` (a DNS server, e.g. Docker's 127.0.0.11) the services' host names are
+  looked up at request time instead of once at start: nginx then starts (and `nginx -t` passes)
+  before the services exist, follows a restarted container to its new address, and a service
+  whose name does not resolve is a 503 like one that does not answer.
 """
 
 from __future__ import annotations
@@ -278,6 +282,7 @@ class Options:
     media_root: str | None = None  # serve /media/ from here instead of proxying
     max_body: str = "10m"
     read_timeout: int = 60  # longer than a page's slowest contract call (payments: 30 s)
+    resolver: str | None = None  # look the services' names up at request time with this DNS
 
 
 _STATIC_TYPES = {
@@ -319,6 +324,17 @@ def _files(root: str) -> str:
     return root.rstrip("/") + "/"
 
 
+def _resolver(address: str) -> str:
+    if not re.fullmatch(r"[\w.:\[\]-]+", address):
+        raise GatewayError(f"expected a DNS server's address such as 127.0.0.11, got {address!r}")
+    return address
+
+
+def _address_variable(service: str) -> str:
+    """The variable holding `service`'s host:port when names are resolved at request time."""
+    return f"$microstore_upstream_{service}"
+
+
 def _location_body(
     location: Location, options: Options, static: str, media: str, scheme: str
 ) -> list[str]:
@@ -334,7 +350,8 @@ def _location_body(
     lines = []
     if location.path.startswith(API):
         lines.append("error_page 502 504 = @api_unavailable;")
-    return [*lines, f"proxy_pass {scheme}://{location.owner};"]
+    target = _address_variable(location.owner) if options.resolver else location.owner
+    return [*lines, f"proxy_pass {scheme}://{target};"]
 
 
 def nginx_config(
@@ -386,14 +403,26 @@ def nginx_config(
         '        "" $request_id;',
         "    }",
     ]
-    for name, upstream in parsed.items():
-        lines += [f"    upstream {name} {{", f"        server {upstream.host}:{upstream.port};"]
-        lines.append("    }")
+    if options.resolver:
+        # A variable in proxy_pass makes nginx resolve the name per request (cached `valid`).
+        lines += [
+            f"    resolver {_resolver(options.resolver)} valid=10s ipv6=off;",
+            "    resolver_timeout 5s;",
+        ]
+    else:
+        for name, upstream in parsed.items():
+            lines += [f"    upstream {name} {{", f"        server {upstream.host}:{upstream.port};"]
+            lines.append("    }")
     timeout = options.read_timeout
     lines += [
         "    server {",
         f"        listen {options.listen}:{options.port};",
         "        server_name _;",
+        *(
+            f"        set {_address_variable(name)} {upstream.host}:{upstream.port};"
+            for name, upstream in parsed.items()
+            if options.resolver
+        ),
         f"        client_max_body_size {options.max_body};",
         "        client_header_timeout 30s;",
         "        client_body_timeout 30s;",

@@ -1,7 +1,8 @@
 """gunicorn settings: its own log lines go out as JSON like the app's (DJANGO_DEBUG=0).
 
-With PROMETHEUS_MULTIPROC_DIR set (docker/entrypoint.sh, web role) each worker writes its
-metrics there; a worker that exits is marked dead so its live gauges leave the scrape.
+GUNICORN_WORKER_CLASS / GUNICORN_THREADS choose the workers (sync by default; gthread in a
+split container). With PROMETHEUS_MULTIPROC_DIR set (docker/entrypoint.sh, web role) each worker
+writes its metrics there; a worker that exits is marked dead so its live gauges leave the scrape.
 """
 
 import multiprocessing
@@ -11,6 +12,10 @@ from typing import Any
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# The split's services call each other: gthread workers keep those connections alive
+# (docker-compose.yml's split profile sets both; `make run-split` passes the same on its command).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 graceful_timeout = 20
 keepalive = 5
 max_requests = 5000

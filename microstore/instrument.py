@@ -21,8 +21,9 @@ from contracts.kernel.errors import ContractError
 from microstore import context, metrics
 
 logger = logging.getLogger(__name__)
-# Health probes are ops asking, not the shop working: they would inflate the call rates.
-UNMEASURED = frozenset({"health"})
+# Health probes and the figures of the dashboard and /metrics are ops asking, not the shop
+# working: they would inflate the call rates (every scrape and every 10 s poll asks each service).
+UNMEASURED = frozenset({"health", "figures"})
 
 
 class InstrumentedService:

@@ -4,8 +4,9 @@ Measured as it happens (cheap, in memory): every contract call (`microstore.inst
 service, method and outcome: ``ok``, the `ContractError` code such as ``out_of_stock``, or, when
 the service could not answer, ``unavailable`` / ``timeout``; ``exception`` for a bug) and every
 HTTP request (`MetricsMiddleware`, by route pattern).
-Read from the database at scrape time (`BusinessCollector`, no writes on hot paths): the outbox,
-the task queue, orders, revenue, failed payments and expired reservations. Oversell attempts
+Read at scrape time (`BusinessCollector`, no writes on hot paths): the outbox and the task queue
+from this process's tables; orders, revenue, failed payments and expired reservations asked of
+the services that own them through their contracts (`figures()`). Oversell attempts
 refused are contract calls already:
 ``microstore_contract_calls_total{service="catalog",method="reserve_stock",outcome="out_of_stock"}``.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -39,7 +40,13 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from contracts.kernel.errors import Unavailable, error_class_for
+from contracts.catalog.dto import CatalogFigures
+from contracts.catalog.service import catalog_service
+from contracts.kernel.errors import ContractError, Unavailable, error_class_for
+from contracts.orders.dto import OrderFigures
+from contracts.orders.service import orders_service
+from contracts.payments.dto import PaymentFigures
+from contracts.payments.service import payments_service
 from microstore.ops import figures
 from microstore.ops.readings import REFUSAL
 from microstore.ops.recorder import Outcome, recorder
@@ -109,23 +116,41 @@ def _by_status(name: str, documentation: str, counts: dict[str, int]) -> GaugeMe
 
 
 class BusinessCollector(Collector):
-    """Figures read from the database at each scrape; a failing query never fails the scrape."""
+    """Figures read at each scrape: this process's outbox and task queue from its tables, the
+    business day from each service's contract. A part that cannot be read (a failing query, a
+    service that does not answer) is left out; the others are served and the scrape never
+    fails."""
 
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily(
-            "microstore_business_metrics_up", "1 when the database figures below could be read."
+            "microstore_business_metrics_up",
+            "1 when every figure below could be read (this process's tables and each service's "
+            "figures through its contract).",
         )
-        try:
-            families = list(self._families())
-        except DatabaseError:
-            logger.exception("metrics: reading the business figures failed")
-            families = []
-        up.add_metric((), 1.0 if families else 0.0)
+        since = figures.midnight()
+        parts: tuple[Callable[[], Iterator[Metric]], ...] = (
+            self._outbox,
+            lambda: self._orders(orders_service().figures(since)),
+            lambda: self._payments(payments_service().figures(since)),
+            lambda: self._catalog(catalog_service().figures(since)),
+        )
+        families: list[Metric] = []
+        complete = True
+        for part in parts:
+            try:
+                families.extend(part())
+            except DatabaseError:
+                logger.exception("metrics: reading the business figures failed")
+                complete = False
+            except ContractError as exc:
+                logger.warning("metrics: business figures missing (%s): %s", exc.code, exc.message)
+                complete = False
+        up.add_metric((), 1.0 if complete else 0.0)
         yield up
         yield from families
 
     @staticmethod
-    def _families() -> Iterator[Metric]:
+    def _outbox() -> Iterator[Metric]:
         queue = figures.outbox()
         yield _by_status(
             "microstore_outbox_deliveries", "Outbox deliveries by status.", queue.deliveries
@@ -141,19 +166,23 @@ class BusinessCollector(Collector):
             queue.oldest_pending_seconds,
         )
         yield _by_status("microstore_tasks", "Tasks by status.", queue.tasks)
+
+    @staticmethod
+    def _orders(day: OrderFigures) -> Iterator[Metric]:
         yield _by_status(
-            "microstore_orders", "Orders by status.", figures.by_status("orders.Order")
+            "microstore_orders",
+            "Orders by status.",
+            {row.status.value: row.count for row in day.by_status},
         )
-        day = figures.today()
         yield _gauge(
             "microstore_orders_placed_today",
             "Orders placed since midnight (TIME_ZONE).",
-            day.orders_placed,
+            day.placed,
         )
         yield _gauge(
             "microstore_orders_paid_today",
             "Orders placed since midnight that are paid, fulfilled or delivered.",
-            day.orders_paid,
+            day.paid,
         )
         revenue = GaugeMetricFamily(
             "microstore_revenue_today",
@@ -163,11 +192,17 @@ class BusinessCollector(Collector):
         for money in day.revenue:
             revenue.add_metric((money.currency,), float(money.amount))
         yield revenue
+
+    @staticmethod
+    def _payments(day: PaymentFigures) -> Iterator[Metric]:
         yield _gauge(
             "microstore_payments_failed_today",
             "Payments that failed since midnight (TIME_ZONE).",
-            day.payments_failed,
+            day.failed,
         )
+
+    @staticmethod
+    def _catalog(day: CatalogFigures) -> Iterator[Metric]:
         yield _gauge(
             "microstore_reservations_expired_today",
             "Stock reservations released since midnight because they expired.",

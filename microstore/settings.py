@@ -137,6 +137,9 @@ ACCOUNT_SESSION_REMEMBER = None  # offer "remember me"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Its emails are queued for the worker (notifications), never sent inside the request.
 ACCOUNT_ADAPTER = "microstore.account_adapter.AccountAdapter"
+# Proxies in front of the shop that append the client's address to X-Forwarded-For (the split
+# shop's gateway: 1). 0, the default, trusts no such header: the peer's address is the client's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.number("MICROSTORE_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -20,7 +20,8 @@ import secrets
 import shlex
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from io import StringIO
@@ -45,6 +46,52 @@ def postgres_url_for(url: str, role: str) -> str:
     parts = urlsplit(url)
     name = parts.path.lstrip("/") or "microstore"
     return urlunsplit(parts._replace(path="/" + topology.split_database_name(name, role)))
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("postgres://", "postgresql://"))
+
+
+def _server(config: Mapping[str, Any]) -> psycopg.Connection[tuple[Any, ...]]:
+    """An autocommit connection to the `postgres` database of a parsed DATABASE_URL's server."""
+    import psycopg
+
+    return psycopg.connect(
+        dbname="postgres",
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        autocommit=True,
+    )
+
+
+def create_database(url: str, *, attempts: int = 10) -> bool:
+    """Create the PostgreSQL database `url` names, on its server, unless it exists; whether it
+    was created. What `make run-split` does for each service and the image's `web` role does in
+    a split container (`manage.py create_database`): six of them may start at once, so a name
+    another process created meanwhile is fine, and a template busy with a concurrent
+    `CREATE DATABASE` is tried again."""
+    import dj_database_url
+    from psycopg import errors, sql
+
+    config = dj_database_url.parse(url)
+    name = config["NAME"]
+    for attempt in range(attempts):
+        with _server(config) as server:
+            if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                return False
+            try:
+                server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except errors.DuplicateDatabase:
+                return False
+            except errors.ObjectInUse:  # "source database template1 is being accessed"
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -76,7 +123,7 @@ class Plan:
     def database_for(self, role: str) -> str:
         """The role's DATABASE_URL: its own PostgreSQL database when the monolith's is one, else
         its own SQLite file in the plan's folder."""
-        if self.database_url and self.database_url.startswith(("postgres://", "postgresql://")):
+        if self.database_url and is_postgres(self.database_url):
             return postgres_url_for(self.database_url, role)
         return f"sqlite:///{self.folder / f'{role}.sqlite3'}"
 
@@ -89,6 +136,9 @@ class Plan:
             "MICROSTORE_INTERNAL_SECRET": self.secret,
             "SITE_URL": self.gateway_url,
             "SHARED_CACHE_DIR": str(self.folder / "shared-cache"),
+            # The gateway appends the shopper's address to X-Forwarded-For: rate limits count
+            # each shopper, not the gateway (microstore/gateway.py).
+            "MICROSTORE_TRUSTED_PROXIES": "1",
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }
@@ -156,45 +206,27 @@ def prepare(
     write_gateway(plan)
 
 
-def _postgres_databases(plan: Plan) -> Iterator[tuple[psycopg.Connection[Any], str]]:
-    """(a connection to the server, the database's name) for each role's PostgreSQL database."""
-    import dj_database_url
-    import psycopg
-
-    for role in topology.SERVICE_NAMES:
-        url = plan.database_for(role)
-        if not url.startswith(("postgres://", "postgresql://")):
-            return
-        config = dj_database_url.parse(url)
-        with psycopg.connect(
-            dbname="postgres",
-            host=config.get("HOST") or None,
-            port=config.get("PORT") or None,
-            user=config.get("USER") or None,
-            password=config.get("PASSWORD") or None,
-            autocommit=True,
-        ) as server:
-            yield server, str(config["NAME"])
-
-
 def create_databases(plan: Plan) -> None:
     """Each service's PostgreSQL database, on the server DATABASE_URL names, if missing."""
-    from psycopg import sql
-
-    for server, name in _postgres_databases(plan):
-        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    for role in topology.SERVICE_NAMES:
+        url = plan.database_for(role)
+        if is_postgres(url):
+            create_database(url)
 
 
 def drop_databases(plan: Plan) -> None:
     """Drop each service's PostgreSQL database (a test's throwaway split shop)."""
+    import dj_database_url
     from psycopg import sql
 
-    for server, name in _postgres_databases(plan):
-        server.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    for role in topology.SERVICE_NAMES:
+        url = plan.database_for(role)
+        if not is_postgres(url):
+            continue
+        config = dj_database_url.parse(url)
+        with _server(config) as server:
+            name = sql.Identifier(str(config["NAME"]))
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
 def in_every_role(plan: Plan, command: list[str], environ: dict[str, str]) -> None:

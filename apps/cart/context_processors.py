@@ -1,11 +1,11 @@
 """`cart_count` for the header on every page.
 
 Lazy: a template that never shows it (an HTMX fragment) costs nothing, and an anonymous visitor
-without a cart costs no query at all (the catalog's list pages are benchmarked); otherwise it is
-one small aggregate query. Where the cart is served by another process (bound to a URL), the
-count comes through the cart's contract instead (this process does not hold the carts), and a
-cart service that cannot answer leaves the header without a count (`""`) rather than failing
-the page: the rest of the shop keeps working when the cart is down.
+without a cart costs no query and no call at all (the catalog's list pages are benchmarked).
+Otherwise the count is asked of the cart's contract (`item_count`: one small query where the
+cart lives, no pricing), so every process shows it, whether it holds the carts or not; a cart
+service that cannot answer leaves the header without a count (`""`) rather than failing the
+page: the rest of the shop keeps working when the cart is down.
 """
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from apps.cart.selectors import Owner, item_count
+from apps.cart.selectors import Owner
 from apps.cart.session import owner_of
-from contracts.cart.errors import CartNotFound
-from contracts.cart.service import SERVICE, cart_service
+from contracts.cart.service import cart_service
 from contracts.kernel.errors import ContractError
-from contracts.kernel.registry import registry
 
 logger = logging.getLogger(__name__)
 NO_COUNT = ""  # the header shows no number: the cart service did not answer
@@ -35,15 +33,10 @@ def count_of(owner: Owner) -> int | str:
     """How many items the owner's cart holds; NO_COUNT when the cart service cannot say."""
     if owner.customer_id is None and owner.cart_id is None:
         return 0
-    binding = registry.bindings().get(SERVICE)
-    if binding is None or not binding.remote:
-        return item_count(owner)
     try:
         if owner.customer_id is not None:
-            return cart_service().get_customer_cart(owner.customer_id).item_count
-        return cart_service().get_cart(str(owner.cart_id)).item_count
-    except CartNotFound:
-        return 0
+            return cart_service().item_count(customer_id=owner.customer_id)
+        return cart_service().item_count(cart_id=str(owner.cart_id))
     except ContractError as exc:
         logger.warning("the header shows no cart count: %s", exc.message)
         return NO_COUNT

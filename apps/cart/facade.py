@@ -6,7 +6,7 @@ from django.db import transaction
 
 from apps.cart import selectors, services
 from apps.cart.models import Cart
-from contracts.cart.dto import CartDTO
+from contracts.cart.dto import CartDTO, CartMerge
 from contracts.cart.errors import CartNotFound
 from contracts.cart.service import SERVICE, VERSION
 from contracts.kernel.service import ServiceHealth, probe
@@ -33,3 +33,15 @@ class CartFacade:
             return  # an unknown cart is as clear as can be
         with transaction.atomic(durable=True):
             services.cart_clear(cart_id=pk, reason=reason)
+
+    def item_count(self, customer_id: int | None = None, cart_id: str = "") -> int:
+        if customer_id is not None:
+            return selectors.item_count(selectors.Owner(customer_id=customer_id))
+        pk = selectors.parse_cart_id(cart_id) if cart_id else None
+        return selectors.item_count(selectors.Owner(cart_id=pk)) if pk is not None else 0
+
+    def merge_cart(self, cart_id: str, customer_id: int) -> CartMerge:
+        pk = selectors.parse_cart_id(cart_id)
+        if pk is None:
+            return CartMerge()  # no such cart: nothing to merge
+        return services.cart_merge(cart_id=pk, customer_id=customer_id)

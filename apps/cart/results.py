@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from apps.cart.models import MAX_QUANTITY
+from contracts.cart.dto import CartMerge
 from contracts.catalog.dto import ProductDTO
 
 
@@ -41,36 +42,25 @@ class LineChange:
         return f"{self.name}: your cart now holds {self.quantity}."
 
 
-@dataclass(frozen=True)
-class MergeResult:
-    """What merging an anonymous cart did, counted in lines (products)."""
+def merge_message(merge: CartMerge) -> str:
+    """What the shopper reads after signing in, when `merge.changed`."""
 
-    added: int = 0
-    capped: int = 0
-    dropped: int = 0  # no longer sold or sold out: left behind
+    def were(n: int) -> str:
+        return "was" if n == 1 else "were"
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.dropped)
+    def are(n: int) -> str:
+        return "is" if n == 1 else "are"
 
-    def message(self) -> str:
-        def were(n: int) -> str:
-            return "was" if n == 1 else "were"
-
-        def are(n: int) -> str:
-            return "is" if n == 1 else "are"
-
-        if not self.added:
-            items = _items(self.dropped)
-            return f"{items} from your earlier visit {are(self.dropped)} no longer available."
-        parts = [
-            f"{_items(self.added)} from your earlier visit {were(self.added)} added to your cart"
-        ]
-        if self.capped:
-            parts.append(f"{self.capped} {were(self.capped)} capped at what is left")
-        if self.dropped:
-            parts.append(f"{self.dropped} {are(self.dropped)} no longer available")
-        return "; ".join(parts) + "."
+    if not merge.added:
+        items = _items(merge.dropped)
+        return f"{items} from your earlier visit {are(merge.dropped)} no longer available."
+    added = f"{_items(merge.added)} from your earlier visit {were(merge.added)} added to your cart"
+    parts = [added]
+    if merge.capped:
+        parts.append(f"{merge.capped} {were(merge.capped)} capped at what is left")
+    if merge.dropped:
+        parts.append(f"{merge.dropped} {are(merge.dropped)} no longer available")
+    return "; ".join(parts) + "."
 
 
 def _items(n: int) -> str:

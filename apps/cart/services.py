@@ -22,8 +22,9 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from apps.cart.models import MAX_QUANTITY, Cart, CartLine
-from apps.cart.results import LineChange, MergeResult
+from apps.cart.results import LineChange
 from apps.cart.selectors import Owner, cart_for, products_by_id
+from contracts.cart.dto import CartMerge
 from contracts.cart.errors import CartLineNotFound, ProductUnavailable, QuantityOutOfRange
 from contracts.catalog.dto import ProductDTO
 from contracts.catalog.errors import ProductNotFound
@@ -250,11 +251,12 @@ def cart_clear(*, cart_id: UUID, reason: str) -> int:
     return deleted
 
 
-def cart_merge(*, cart_id: UUID, customer_id: int) -> MergeResult:
+def cart_merge(*, cart_id: UUID, customer_id: int) -> CartMerge:
     """Move an anonymous cart's lines into the customer's cart (created if need be), adding up
     quantities capped at what is available; lines no longer for sale are left behind. The
     anonymous cart is deleted. Safe to call twice, or from two requests at once: only the one
-    that deletes the anonymous cart merges it."""
+    that deletes the anonymous cart merges it. Its own transaction (after the catalog is asked,
+    never inside a caller's: the catalog may be across a network)."""
     lines = list(CartLine.objects.filter(cart_id=cart_id, cart__customer_id__isnull=True))
     products = products_by_id(line.product_id for line in lines)  # before our transaction
     mergeable = [
@@ -265,12 +267,12 @@ def cart_merge(*, cart_id: UUID, customer_id: int) -> MergeResult:
         and product.available > 0
     ]
     capped = 0
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # The claim. Lines added to the anonymous cart since they were read above (a request
         # racing its own sign-in) go with it: a window of a few milliseconds, accepted.
         claimed, _ = Cart.objects.filter(pk=cart_id, customer_id__isnull=True).delete()
         if not claimed:
-            return MergeResult()
+            return CartMerge()
         if mergeable:
             cart, created = Cart.objects.get_or_create(customer_id=customer_id)
             for line, product in mergeable:
@@ -281,4 +283,4 @@ def cart_merge(*, cart_id: UUID, customer_id: int) -> MergeResult:
                     line=None if created else _line(cart, product.id),
                 )  # fmt: skip
                 capped += change.capped
-    return MergeResult(added=len(mergeable), capped=capped, dropped=len(lines) - len(mergeable))
+    return CartMerge(added=len(mergeable), capped=capped, dropped=len(lines) - len(mergeable))

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from apps.catalog import selectors
 from apps.catalog.models import Product, Reservation
 from apps.catalog.services import stock
-from contracts.catalog.dto import ProductDTO, ReservationDTO, ReservationStatus, StockLine
+from contracts.catalog.dto import (
+    CatalogFigures,
+    ProductDTO,
+    ReservationDTO,
+    ReservationStatus,
+    StockLine,
+)
 from contracts.catalog.errors import ProductNotFound
 from contracts.catalog.service import SERVICE, VERSION
 from contracts.kernel.money import Money
@@ -84,3 +90,6 @@ class CatalogFacade:
 
     def restock_reservation(self, reference: str) -> ReservationDTO:
         return reservation_dto(stock.stock_restock(reference=reference))
+
+    def figures(self, since: datetime) -> CatalogFigures:
+        return selectors.catalog_figures(since=since)

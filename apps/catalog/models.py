@@ -140,6 +140,8 @@ class Reservation(models.Model):
         COMMITTED = "committed", "Committed"
         RELEASED = "released", "Released"
 
+    EXPIRED = "expired"  # the release_reason of a hold that ran out (what ops count)
+
     reference = models.CharField(max_length=100, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     expires_at = models.DateTimeField()

@@ -1,9 +1,11 @@
-"""Catalog reads: the product list with its filters and search, the category tree, products."""
+"""Catalog reads: the product list with its filters and search, the category tree, products,
+and the figures the ops pages count."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -11,7 +13,8 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from apps.catalog.models import Category, Product, Stock
+from apps.catalog.models import Category, Product, Reservation, Stock
+from contracts.catalog.dto import CatalogFigures
 
 LOW_STOCK = 5
 SORTS: dict[str, tuple[str, ...]] = {
@@ -139,3 +142,13 @@ def products_by_skus(skus: Iterable[str]) -> list[Product]:
     wanted = list(skus)
     found = {p.sku: p for p in with_availability(Product.objects.filter(sku__in=wanted)).order_by()}
     return [found[s] for s in wanted if s in found]
+
+
+def catalog_figures(*, since: datetime) -> CatalogFigures:
+    """Stock at a glance (`CatalogService.figures`): one count of the holds that expired."""
+    expired = Reservation.objects.filter(
+        status=Reservation.Status.RELEASED,
+        release_reason=Reservation.EXPIRED,
+        updated_at__gte=since,
+    )
+    return CatalogFigures(reservations_expired=expired.count())

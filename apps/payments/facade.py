@@ -7,9 +7,11 @@ STRIPE["secret"] is set, else the fake test-mode gateway. The shopper pays on ou
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.urls import reverse
 
-from apps.payments import services
+from apps.payments import selectors, services
 from apps.payments.gateways import active_gateway
 from apps.payments.models import Payment, Refund
 from contracts.kernel.money import Money
@@ -17,6 +19,7 @@ from contracts.kernel.service import ServiceHealth, probe
 from contracts.payments.dto import (
     PaymentCustomer,
     PaymentDTO,
+    PaymentFigures,
     PaymentSession,
     PaymentStatus,
     RefundDTO,
@@ -91,3 +94,6 @@ class PaymentsFacade:
         if payment is None:
             raise PaymentNotFound(f"no payment for order {order_ref!r}")
         return payment_dto(payment)
+
+    def figures(self, since: datetime) -> PaymentFigures:
+        return selectors.payment_figures(since=since)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import Http404
 
 from apps.payments.models import Payment
+from contracts.payments.dto import PaymentFigures, PaymentStatus
 
 
 def payment_for_customer(customer_id: int, payment_ref: str) -> Payment:
@@ -14,3 +17,9 @@ def payment_for_customer(customer_id: int, payment_ref: str) -> Payment:
     if payment is None:
         raise Http404("no such payment")
     return payment
+
+
+def payment_figures(*, since: datetime) -> PaymentFigures:
+    """Payments at a glance (`PaymentsService.figures`): one count on (status, updated_at)."""
+    failed = Payment.objects.filter(status=PaymentStatus.FAILED.value, updated_at__gte=since)
+    return PaymentFigures(failed=failed.count())

@@ -46,3 +46,19 @@ class CartDTO:
     item_count: int
     subtotal: Money
     checkout_ready: bool
+
+
+@dataclass(frozen=True)
+class CartMerge:
+    """What merging an anonymous cart into a customer's did (`CartService.merge_cart`), counted
+    in lines (products): `added` moved over (`capped` of them at what is left), `dropped` left
+    behind because they are no longer sold or sold out."""
+
+    added: int = 0
+    capped: int = 0
+    dropped: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Did the merge do anything the shopper should hear about?"""
+        return bool(self.added or self.dropped)

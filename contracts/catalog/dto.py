@@ -46,3 +46,10 @@ class ReservationDTO:
     status: ReservationStatus
     expires_at: datetime
     lines: tuple[StockLine, ...]
+
+
+@dataclass(frozen=True)
+class CatalogFigures:
+    """Stock at a glance, for the shop's dashboard and gauges (`CatalogService.figures`)."""
+
+    reservations_expired: int  # reservations released since the figures' `since` as expired

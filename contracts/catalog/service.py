@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol, cast
 
-from contracts.catalog.dto import ProductDTO, ReservationDTO, StockLine
+from contracts.catalog.dto import CatalogFigures, ProductDTO, ReservationDTO, StockLine
 from contracts.kernel.registry import registry
 from contracts.kernel.service import Service, idempotent, read_only
 
 SERVICE = "catalog"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: figures
 
 
 class CatalogService(Service, Protocol):
@@ -63,6 +64,13 @@ class CatalogService(Service, Protocol):
         """Put sold stock back on the shelf (an order cancelled before it shipped): on hand goes
         up by the committed quantities. Idempotent: a second call changes nothing. Raises
         ReservationNotFound, and Conflict when the reservation was never committed."""
+        ...
+
+    @read_only
+    def figures(self, since: datetime) -> CatalogFigures:
+        """Stock at a glance, for the ops dashboard and `/metrics`: how many reservations were
+        released since `since` because they expired (the dashboard asks from midnight). One
+        aggregate query. Read-only."""
         ...
 
 

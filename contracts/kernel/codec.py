@@ -13,7 +13,7 @@ import enum
 import json
 import types
 import typing
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
@@ -227,6 +227,10 @@ def _decode_type(data: JSON, tp: type, path: str) -> Any:
         parsed = datetime.fromisoformat(_expect(data, str, path))
         if parsed.tzinfo is None:
             raise DecodeError(path, "datetime without a timezone")
+        try:  # 0001-01-01T00:00+14:00 parses, but no database (nor Python) can hold it in UTC
+            parsed.astimezone(UTC)
+        except OverflowError:
+            raise DecodeError(path, "datetime out of range in UTC") from None
         return parsed
     if tp is date:
         return date.fromisoformat(_expect(data, str, path))

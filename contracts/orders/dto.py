@@ -75,3 +75,35 @@ class OrderDTO:
     # Refunded so far (a partial refund leaves the status as it is). None only in events
     # written before refunds were recorded on orders.
     refunded: Money | None = None
+
+
+# How far back `OrdersService.figures` counts orders minute by minute (the ops chart asks for an
+# hour): a day of minutes at most, so one call stays a small answer.
+PER_MINUTE_MAX_SECONDS = 24 * 3600
+# The statuses whose orders count as revenue: paid, and still paid once shipped or delivered.
+REVENUE_STATUSES = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.DELIVERED)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: OrderStatus
+    count: int
+
+
+@dataclass(frozen=True)
+class MinuteCount:
+    minute: datetime  # the minute's start, in UTC
+    count: int
+
+
+@dataclass(frozen=True)
+class OrderFigures:
+    """Orders at a glance, for the shop's dashboard and gauges (`OrdersService.figures`)."""
+
+    by_status: tuple[StatusCount, ...]  # every status in OrderStatus order, zeros included
+    placed: int  # orders placed since the figures' `since`
+    paid: int  # of those, the ones in a REVENUE_STATUSES status now
+    revenue: tuple[Money, ...]  # their totals, one per currency (empty when none is paid)
+    # Orders placed in each minute since `per_minute_since`, oldest first; minutes without an
+    # order are left out (empty when not asked for).
+    placed_per_minute: tuple[MinuteCount, ...] = ()

@@ -63,3 +63,10 @@ class RefundDTO:
     payment_ref: str
     amount: Money
     status: str
+
+
+@dataclass(frozen=True)
+class PaymentFigures:
+    """Payments at a glance, for the shop's dashboard and gauges (`PaymentsService.figures`)."""
+
+    failed: int  # payments that failed since the figures' `since` (by their last change)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol, cast
 
 from contracts.kernel.money import Money
 from contracts.kernel.registry import registry
 from contracts.kernel.service import Service, answers_within, idempotent, read_only
-from contracts.payments.dto import PaymentCustomer, PaymentDTO, PaymentSession, RefundDTO
+from contracts.payments.dto import (
+    PaymentCustomer,
+    PaymentDTO,
+    PaymentFigures,
+    PaymentSession,
+    RefundDTO,
+)
 
 SERVICE = "payments"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: figures
 
 
 class PaymentsService(Service, Protocol):
@@ -41,6 +48,12 @@ class PaymentsService(Service, Protocol):
     @read_only
     def get_payment(self, order_ref: str) -> PaymentDTO:
         """The latest payment of `order_ref`. Raises PaymentNotFound. Read-only."""
+        ...
+
+    @read_only
+    def figures(self, since: datetime) -> PaymentFigures:
+        """Payments at a glance, for the ops dashboard and `/metrics`: how many failed since
+        `since` (the dashboard asks from midnight). One aggregate query. Read-only."""
         ...
 
 

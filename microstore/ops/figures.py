@@ -1,28 +1,32 @@
-"""Figures read from the database: the business day so far, the outbox and the task queue.
+"""Figures for `/metrics` (BusinessCollector) and the dashboard.
 
-Shared by `/metrics` (BusinessCollector) and the dashboard. They read the apps' tables through
-the app registry (no imports of app code): every service is bound `local` today; a service
-that moves out of process will answer these through its contract instead.
+The business day so far is asked of the services that own it, through their contracts
+(`figures()` of orders, payments and catalog), wherever they run: this module reads no table
+of theirs. A service that cannot answer leaves its figures out (None), and the rest are shown.
+The outbox and the task queue are this process's own tables, read here.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 
-from django.apps import apps
-from django.db.models import Count, Min, Model, Sum
-from django.db.models.functions import TruncMinute
+from django.db.models import Count, Min, Model
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from contracts.kernel.money import Money
+from contracts.catalog.dto import CatalogFigures
+from contracts.catalog.service import catalog_service
+from contracts.kernel.errors import ContractError
+from contracts.orders.dto import OrderFigures
+from contracts.orders.service import orders_service
+from contracts.payments.dto import PaymentFigures
+from contracts.payments.service import payments_service
+from microstore.outbox.models import Delivery
 
-REVENUE_STATUSES = ("paid", "fulfilled", "delivered")
-
-
-def _model(label: str) -> type[Model]:
-    return apps.get_model(label)
+logger = logging.getLogger(__name__)
 
 
 def midnight(now: datetime | None = None) -> datetime:
@@ -31,9 +35,8 @@ def midnight(now: datetime | None = None) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def by_status(label: str) -> dict[str, int]:
-    """Rows of `label` per status choice, zeros included."""
-    model = _model(label)
+def by_status(model: type[Model]) -> dict[str, int]:
+    """Rows of `model` (one of this process's own tables) per status choice, zeros included."""
     counts = {
         str(row["status"]): int(row["n"])
         for row in model._default_manager.order_by().values("status").annotate(n=Count("pk"))
@@ -42,46 +45,47 @@ def by_status(label: str) -> dict[str, int]:
     return {str(status): counts.get(str(status), 0) for status, _label in choices}
 
 
+def ask[T](service: str, read: Callable[[], T]) -> T | None:
+    """`read()` of `service`'s contract, or None when the service could not answer (logged)."""
+    try:
+        return read()
+    except ContractError as exc:
+        logger.warning("figures: %s did not answer (%s): %s", service, exc.code, exc.message)
+        return None
+
+
 @dataclass(frozen=True)
 class Today:
-    """The business day so far (since midnight, TIME_ZONE)."""
+    """The business day so far (since midnight, TIME_ZONE), as each service told it; None for a
+    service that did not answer."""
 
-    orders_placed: int
-    orders_paid: int
-    revenue: tuple[Money, ...]  # one per currency, paid/fulfilled/delivered orders placed today
-    payments_failed: int
-    reservations_expired: int
+    orders: OrderFigures | None
+    payments: PaymentFigures | None
+    catalog: CatalogFigures | None
+
+    @property
+    def orders_per_minute(self) -> dict[datetime, int] | None:
+        """Orders placed in each minute since `per_minute_since` (minutes without orders are
+        absent); None when the orders service did not answer."""
+        if self.orders is None:
+            return None
+        return {row.minute: row.count for row in self.orders.placed_per_minute}
+
+    @property
+    def unavailable(self) -> tuple[str, ...]:
+        """The services whose figures are missing."""
+        parts = (("orders", self.orders), ("payments", self.payments), ("catalog", self.catalog))
+        return tuple(service for service, answer in parts if answer is None)
 
 
-def today(now: datetime | None = None) -> Today:
+def today(now: datetime | None = None, *, per_minute_since: datetime | None = None) -> Today:
+    """Ask each service for today's figures (and orders per minute since `per_minute_since`)."""
     since = midnight(now)
-    placed = _model("orders.Order")._default_manager.filter(placed_at__gte=since)
-    paid = placed.filter(status__in=REVENUE_STATUSES)
-    revenue = paid.order_by("currency").values("currency").annotate(total=Sum("total"))
-    payments = _model("payments.Payment")._default_manager
-    reservations = _model("catalog.Reservation")._default_manager
     return Today(
-        orders_placed=placed.count(),
-        orders_paid=paid.count(),
-        revenue=tuple(Money(Decimal(row["total"]), row["currency"]) for row in revenue),
-        payments_failed=payments.filter(status="failed", updated_at__gte=since).count(),
-        reservations_expired=reservations.filter(
-            status="released", release_reason="expired", updated_at__gte=since
-        ).count(),
+        orders=ask("orders", lambda: orders_service().figures(since, per_minute_since)),
+        payments=ask("payments", lambda: payments_service().figures(since)),
+        catalog=ask("catalog", lambda: catalog_service().figures(since)),
     )
-
-
-def orders_per_minute(since: datetime) -> dict[datetime, int]:
-    """Orders placed in each minute since `since` (minutes without orders are absent)."""
-    rows = (
-        _model("orders.Order")
-        ._default_manager.filter(placed_at__gte=since)
-        .annotate(minute=TruncMinute("placed_at", tzinfo=UTC))  # the samples' minutes
-        .order_by()
-        .values("minute")
-        .annotate(n=Count("pk"))
-    )
-    return {row["minute"]: int(row["n"]) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -94,11 +98,11 @@ class Outbox:
 
 def outbox(now: datetime | None = None) -> Outbox:
     now = now or timezone.now()
-    delivery = _model("outbox.Delivery")._default_manager
-    oldest = delivery.filter(status="pending").aggregate(at=Min("event__published_at"))["at"]
+    deliveries = Delivery.objects
+    oldest = deliveries.filter(status="pending").aggregate(at=Min("event__published_at"))["at"]
     return Outbox(
-        deliveries=by_status("outbox.Delivery"),
-        retried=delivery.filter(attempts__gt=1).count(),
+        deliveries=by_status(Delivery),
+        retried=deliveries.filter(attempts__gt=1).count(),
         oldest_pending_seconds=max((now - oldest).total_seconds(), 0.0) if oldest else 0.0,
-        tasks=by_status("django_tasks_database.DBTaskResult"),
+        tasks=by_status(DBTaskResult),
     )

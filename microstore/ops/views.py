@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from contracts.notifications.service import notifications_service
+from microstore.ops import processes
 from microstore.ops.board import board
 from microstore.outbox import delivery
+from microstore.problems import problem_response
 
 REFRESH_SECONDS = 10
 View = Callable[..., HttpResponse]
@@ -54,8 +56,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return _render(request)
 
 
-def _after_action(request: HttpRequest, text: str) -> HttpResponse:
-    messages.success(request, text)
+def _after_action(request: HttpRequest, text: str | None) -> HttpResponse:
+    if text:
+        messages.success(request, text)
     if request.htmx:  # type: ignore[attr-defined]
         return _render(request)
     return HttpResponseRedirect(reverse("ops:dashboard"))
@@ -76,8 +79,24 @@ def _ids(request: HttpRequest) -> list[int]:
 def replay_deliveries(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("outbox.change_delivery"):
         raise PermissionDenied("replaying deliveries needs the change delivery permission")
-    count = delivery.replay(_ids(request))
-    return _after_action(request, f"{count} dead deliveries queued again.")
+    service = request.POST.get("service", "")
+    if not service:  # this process's own outbox
+        count = delivery.replay(_ids(request))
+        return _after_action(request, f"{count} dead deliveries queued again.")
+    if service not in processes.remote_services():
+        return problem_response(
+            request,
+            status=400,
+            code="unknown_service",
+            title="No such service process.",
+            detail=f"{service[:40]!r} does not run in a process of its own",
+        )
+    try:
+        count = processes.replay_remote(service, _ids(request))
+    except processes.NoView as exc:
+        messages.error(request, f"Nothing replayed: {exc}")
+        return _after_action(request, None)
+    return _after_action(request, f"{count} dead deliveries of {service} queued again.")
 
 
 @never_cache

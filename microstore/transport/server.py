@@ -19,7 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from contracts.directory import CONTRACTS, callers, may_call
+from contracts.directory import CONTRACTS, ROOT, callers, may_call
 from contracts.kernel.codec import DecodeError
 from contracts.kernel.errors import ContractError
 from contracts.kernel.methods import Method, methods_of
@@ -32,6 +32,10 @@ PREFIX = "/internal/"
 JSON_TYPE = "application/json"
 
 _providers: dict[str, Callable[[], object]] = {}
+# `/internal/<service>/ops/<operation>`: the composition root asking this process about itself
+# (`microstore.ops.processes`, which registers itself with `answer_ops`).
+OPS = "ops"
+_ops: dict[str, tuple[str, Callable[[bytes], object]]] = {}
 _instances: dict[str, object] = {}
 _lock = threading.Lock()
 
@@ -62,6 +66,12 @@ def serve(service: str, provider: Callable[[], object]) -> None:
     with _lock:
         _providers[service] = provider
         _instances.pop(service, None)
+
+
+def answer_ops(operation: str, http_method: str, handler: Callable[[bytes], object]) -> None:
+    """Answer `<http_method> /internal/<service>/ops/<operation>` with `handler(body)` (JSON);
+    a `ValueError` it raises is a 400 naming the problem. Only ROOT may ask."""
+    _ops[operation] = (http_method, handler)
 
 
 def stop_serving(service: str) -> None:
@@ -122,6 +132,8 @@ def dispatch(incoming: Incoming) -> Reply:
         caller = _authenticate(incoming)
         if incoming.path.endswith(f"/{event_server.EVENTS}"):
             return _event(incoming, caller)
+        if f"/{OPS}/" in incoming.path:
+            return _operation(incoming, caller)
         service, method = _route(incoming, caller)
         if method.name == "health":
             return _health(service)
@@ -220,6 +232,48 @@ def _event(incoming: Incoming, caller: str) -> Reply:
         )
     except event_server.Refused as no:
         return _problem(incoming, no.status, no.code, no.title, no.detail, no.extra)
+    return Reply(200, _dumps(answer), {"Content-Type": JSON_TYPE})
+
+
+def _operation(incoming: Incoming, caller: str) -> Reply:
+    """`/internal/<service>/ops/<operation>`: the process's own readings, errors or outbox, for
+    the composition root only, for a service this process serves."""
+    service, _, operation = incoming.path.removeprefix(PREFIX).partition(f"/{OPS}/")
+    if service not in _providers:
+        return _problem(
+            incoming, 404, "unknown_service", "No such service here.",
+            f"this process does not serve {service!r}",
+        )  # fmt: skip
+    found = _ops.get(operation)
+    if found is None:
+        return _problem(
+            incoming, 404, "unknown_method", "No such method.",
+            f"{service} has no ops operation {operation!r}",
+        )  # fmt: skip
+    http_method, handler = found
+    if incoming.method != http_method:
+        return _problem(
+            incoming, 405, "method_not_allowed", "Method not allowed.",
+            f"ops/{operation} is called with {http_method}",
+        )  # fmt: skip
+    if caller != ROOT:
+        logger.warning(
+            "internal call refused: %s may not ask %s ops/%s", caller, service, operation
+        )
+        return _problem(
+            incoming, 403, "call_not_allowed", "This service may not call that one.",
+            f"only the composition root asks a process about itself, not {caller}",
+        )  # fmt: skip
+    try:
+        answer = handler(incoming.body)
+    except ValueError as exc:
+        return _problem(incoming, 400, "invalid_arguments", "The request is not valid.", str(exc))
+    except Exception:
+        logger.exception("internal ops/%s of %s failed", operation, service)
+        return _problem(
+            incoming, 500, "internal_error", "The service failed.",
+            f"{service} ops/{operation} raised an unexpected error",
+        )  # fmt: skip
     return Reply(200, _dumps(answer), {"Content-Type": JSON_TYPE})
 
 

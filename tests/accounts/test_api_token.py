@@ -159,3 +159,53 @@ def test_a_wrong_password_for_an_unverified_email_sends_nothing(api, drain_tasks
     assert_problem(ask_token(api, "late@example.com", "wrong"), 401, "invalid_credentials")
     drain_tasks()
     assert mail.outbox == []
+
+
+def test_behind_the_gateway_each_shopper_has_a_limit_of_their_own(api, settings):
+    # The split shop's gateway appends the shopper's address to X-Forwarded-For
+    # (MICROSTORE_TRUSTED_PROXIES=1): one shopper locked out does not lock the others out,
+    # and what a shopper writes into the header themselves does not move them to a new bucket.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="ada@example.com")
+    for n in range(10):
+        spoofed = f"198.51.100.{n}, 203.0.113.7"  # the left part is the shopper's own
+        response = api.post(
+            TOKEN,
+            {"email": f"nobody{n}@example.com", "password": "guess"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=spoofed,
+        )
+        assert response.status_code == 401
+
+    locked = api.post(
+        TOKEN,
+        {"email": "ada@example.com", "password": PASSWORD},
+        format="json",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    another = api.post(
+        TOKEN,
+        {"email": "ada@example.com", "password": PASSWORD},
+        format="json",
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+    )
+
+    assert_problem(locked, 429, "too_many_login_attempts")
+    assert another.status_code == 200
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(api):
+    UserFactory(email="ada@example.com")
+    for n in range(10):
+        forged = {"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
+        ask = {"email": f"nobody{n}@example.com", "password": "guess"}
+        assert api.post(TOKEN, ask, format="json", **forged).status_code == 401
+
+    response = api.post(
+        TOKEN,
+        {"email": "ada@example.com", "password": PASSWORD},
+        format="json",
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+    )
+
+    assert_problem(response, 429, "too_many_login_attempts")

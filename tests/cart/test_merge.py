@@ -10,11 +10,13 @@ from django.contrib.messages import get_messages
 
 from apps.cart import services
 from apps.cart.models import Cart
-from apps.cart.results import MergeResult
+from apps.cart.results import merge_message
 from apps.cart.selectors import Owner
 from apps.catalog.models import Product, Stock
+from contracts.cart.dto import CartMerge
 from tests.accounts.factories import PASSWORD
 from tests.cart.factories import stored
+from tests.microstore.remotes import bound_to, dead_url
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +36,8 @@ def test_merging_adds_up_caps_and_deletes_the_anonymous_cart(lamp, mug):
 
     result = services.cart_merge(cart_id=cart_id, customer_id=7)
 
-    assert result == MergeResult(added=2, capped=1, dropped=0)
-    assert result.message() == (
+    assert result == CartMerge(added=2, capped=1, dropped=0)
+    assert merge_message(result) == (
         "2 items from your earlier visit were added to your cart; 1 was capped at what is left."
     )
     assert stored(customer_id=7) == [(lamp.pk, 5), (mug.pk, 2)]
@@ -47,8 +49,8 @@ def test_merging_into_a_customer_without_a_cart_creates_it(lamp):
 
     result = services.cart_merge(cart_id=cart_id, customer_id=7)
 
-    assert result == MergeResult(added=1)
-    assert result.message() == "1 item from your earlier visit was added to your cart."
+    assert result == CartMerge(added=1)
+    assert merge_message(result) == "1 item from your earlier visit was added to your cart."
     assert stored(customer_id=7) == [(lamp.pk, 2)]
 
 
@@ -59,8 +61,8 @@ def test_lines_no_longer_for_sale_are_left_behind(lamp, mug):
 
     result = services.cart_merge(cart_id=cart_id, customer_id=7)
 
-    assert result == MergeResult(added=0, capped=0, dropped=2)
-    assert result.message() == "2 items from your earlier visit are no longer available."
+    assert result == CartMerge(added=0, capped=0, dropped=2)
+    assert merge_message(result) == "2 items from your earlier visit are no longer available."
     assert stored(customer_id=7) == []
     assert Cart.objects.count() == 0
 
@@ -71,7 +73,7 @@ def test_merging_twice_adds_once(lamp):
     services.cart_merge(cart_id=cart_id, customer_id=7)
     second = services.cart_merge(cart_id=cart_id, customer_id=7)
 
-    assert (second, second.changed) == (MergeResult(), False)
+    assert (second, second.changed) == (CartMerge(), False)
     assert stored(customer_id=7) == [(lamp.pk, 2)]
 
 
@@ -81,7 +83,7 @@ def test_a_customers_cart_is_never_merged_into_another(lamp):
 
     result = services.cart_merge(cart_id=theirs.pk, customer_id=7)
 
-    assert result == MergeResult()
+    assert result == CartMerge()
     assert stored(customer_id=8) == [(lamp.pk, 1)]
     assert stored(customer_id=7) == []
 
@@ -161,3 +163,38 @@ def test_signing_out_leaves_the_customers_cart_and_starts_an_empty_one(client, c
 
     assert client.get("/cart/count/").content == b"0"
     assert stored(customer_id=customer.pk) == [(lamp.pk, 1)]
+
+
+def test_with_the_cart_down_the_merge_waits_and_happens_once_it_answers(client, customer, lamp):
+    client.post("/cart/add/", {"product_id": lamp.pk, "quantity": 2})
+    client.force_login(customer)
+
+    with bound_to("cart", dead_url()):
+        page = client.get("/p/brass-lamp/")
+
+    assert page.status_code == 200
+    assert [str(m) for m in page.context["messages"]] == ["Added 2 × Brass lamp to your cart."]
+    assert "cart_id" in client.session  # kept for the next request
+    assert stored(customer_id=customer.pk) == []
+    assert client.get("/cart/count/").content == b"2"  # merged now
+    assert "cart_id" not in client.session
+    assert stored(customer_id=customer.pk) == [(lamp.pk, 2)]
+
+
+@pytest.mark.django_db(transaction=True)  # the live server's threads see committed rows only
+def test_with_the_cart_in_another_process_signing_in_merges_through_its_contract(
+    client, customer, lamp, live_server
+):
+    client.post("/cart/add/", {"product_id": lamp.pk, "quantity": 2})
+    client.force_login(customer)
+
+    with bound_to("cart", live_server.url):
+        page = client.get("/p/brass-lamp/")
+
+    assert [str(m) for m in page.context["messages"]] == [
+        "Added 2 × Brass lamp to your cart.",
+        "1 item from your earlier visit was added to your cart.",
+    ]
+    assert "cart_id" not in client.session
+    assert stored(customer_id=customer.pk) == [(lamp.pk, 2)]
+    assert page.context["cart_count"] == 2  # asked of the cart's process too

@@ -17,12 +17,13 @@ from apps.cart import services
 from apps.cart.selectors import Owner
 from apps.catalog.models import Product
 from apps.catalog.services.products import product_update, products_set_active
-from contracts.cart.dto import CartDTO, CartLineDTO, LineFlag
+from contracts.cart.dto import CartDTO, CartLineDTO, CartMerge, LineFlag
 from contracts.cart.errors import CartNotFound
 from contracts.cart.service import VERSION
 from contracts.catalog.dto import StockLine
 from contracts.catalog.service import catalog_service
 from contracts.kernel.money import Money
+from contracts.kernel.registry import registry
 from tests.catalog.factories import ProductFactory
 from tests.contracts.conftest import implementations
 from tests.orders.fakes import FakeCart
@@ -269,3 +270,65 @@ def test_clear_cart_of_an_empty_or_unknown_cart_changes_nothing_and_raises_nothi
     assert [(li.product_id, li.quantity) for li in cart.get_customer_cart(ADA).lines] == [
         (lamp.pk, 2)
     ]
+
+
+class NoCatalog:
+    """A catalog that must not be asked: counting a cart prices nothing."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"item_count asked the catalog for {name}")
+
+
+def test_item_count_adds_up_the_stored_quantities_without_asking_the_catalog(cart, lamp, mug):
+    ada = fill(cart, ADA, (lamp, 3), (mug, 2))
+    fill(cart, GRACE, (mug, 1))
+    take(lamp, 4)  # one lamp left: the priced cart caps its line
+
+    with registry.override("catalog", NoCatalog()):
+        counts = [
+            cart.item_count(customer_id=ADA),
+            cart.item_count(customer_id=GRACE),
+            cart.item_count(customer_id=99),
+            cart.item_count(customer_id=ADA, cart_id=UNKNOWN),  # the customer's, whatever the id
+        ]
+        by_id = [cart.item_count(cart_id=cid) for cid in (ada, UNKNOWN, "not-a-uuid", "")]
+
+    assert counts == [5, 1, 0, 5]
+    assert by_id == [0, 0, 0, 0]  # a customer's cart is never counted by its id; no cart is 0
+    assert cart.item_count() == 0
+    assert cart.get_customer_cart(ADA).item_count == 3  # what can be bought now: 1 lamp, 2 mugs
+
+
+def test_merge_cart_moves_an_anonymous_cart_into_the_customers_once(cart, lamp, mug):
+    if isinstance(cart, FakeCart):
+        pytest.skip("the fake holds customers' carts only: there is no anonymous cart to merge")
+    gone = ProductFactory(sku="VASE-1", name="Glass vase", slug="vase", stock=3)
+    fill(cart, ADA, (lamp, 3))
+    anonymous = services.cart_add(owner=Owner(), product_id=lamp.pk, quantity=4).cart_id
+    for product, quantity in ((mug, 2), (gone, 1)):
+        services.cart_add(owner=Owner(cart_id=anonymous), product_id=product.pk, quantity=quantity)
+    products_set_active(ids=[gone.pk], active=False)
+    assert cart.item_count(cart_id=str(anonymous)) == 7
+
+    merged = cart.merge_cart(str(anonymous), ADA)
+    again = cart.merge_cart(str(anonymous), ADA)
+
+    assert (merged, merged.changed) == (CartMerge(added=2, capped=1, dropped=1), True)
+    assert (again, again.changed) == (CartMerge(), False)
+    assert [(li.product_id, li.quantity) for li in cart.get_customer_cart(ADA).lines] == [
+        (lamp.pk, 5),  # 3 + 4, capped at the 5 on the shelf
+        (mug.pk, 2),
+    ]
+    assert (cart.item_count(cart_id=str(anonymous)), cart.item_count(customer_id=ADA)) == (0, 7)
+
+
+def test_merge_cart_of_a_customers_or_an_unknown_cart_merges_nothing(cart, mug):
+    grace = fill(cart, GRACE, (mug, 2))
+
+    merged = [cart.merge_cart(cart_id, ADA) for cart_id in (grace, UNKNOWN, "not-a-uuid", "")]
+
+    assert merged == [CartMerge()] * 4
+    assert [(li.product_id, li.quantity) for li in cart.get_customer_cart(GRACE).lines] == [
+        (mug.pk, 2)
+    ]
+    assert (cart.get_customer_cart(ADA).lines, cart.item_count(customer_id=ADA)) == ((), 0)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.catalog.models import Reservation
 from apps.catalog.services.stock import reservations_release_expired
-from contracts.catalog.dto import ReservationDTO, ReservationStatus, StockLine
+from contracts.catalog.dto import CatalogFigures, ReservationDTO, ReservationStatus, StockLine
 from contracts.catalog.errors import ReservationNotFound, ReservationReleased
 from contracts.kernel.errors import Conflict
 from tests.catalog.factories import ProductFactory
@@ -161,3 +161,18 @@ def test_an_unknown_reference_raises_reservation_not_found(catalog, mug, step):
 
     assert caught.value.details == {"reference": "order-404"}
     assert available(catalog, mug) == [3]
+
+
+def test_figures_count_the_holds_that_expired_since_a_time(catalog, mug):
+    before = timezone.now()
+    for reference in ("order-1", "order-2", "order-3", "order-4"):
+        hold(catalog, mug, 1, reference)
+    Reservation.objects.filter(reference__in=("order-1", "order-2")).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    reservations_release_expired()  # the periodic task: two expired
+    catalog.release_reservation("order-3")  # released, not expired
+    catalog.commit_reservation("order-4")
+
+    assert catalog.figures(before) == CatalogFigures(reservations_expired=2)
+    assert catalog.figures(timezone.now() + timedelta(seconds=1)) == CatalogFigures(0)

@@ -8,9 +8,11 @@ services; what the order looks like is then asked through the contract only.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from apps.catalog.models import Product
 from apps.orders.models import Order
@@ -18,9 +20,18 @@ from apps.orders.services.actions import order_fulfil
 from apps.orders.services.checkout import order_place
 from apps.orders.services.lifecycle import order_transition
 from apps.orders.services.refunds import order_record_refund
+from contracts.kernel.errors import InvalidRequest
 from contracts.kernel.money import Money
 from contracts.kernel.registry import registry
-from contracts.orders.dto import OrderDTO, OrderLineDTO, OrderStatus, ShippingAddressDTO
+from contracts.orders.dto import (
+    MinuteCount,
+    OrderDTO,
+    OrderFigures,
+    OrderLineDTO,
+    OrderStatus,
+    ShippingAddressDTO,
+    StatusCount,
+)
 from contracts.orders.errors import OrderNotFound
 from contracts.orders.service import VERSION
 from contracts.payments.dto import PaymentCustomer
@@ -158,3 +169,47 @@ def test_get_order_is_read_only(orders, mug):
 
     assert first == again
     assert Order.objects.get(pk=order.pk).status == "pending_payment"
+
+
+def test_figures_count_by_status_and_since_a_time_with_revenue_per_currency(orders, mug, lamp):
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0) - timedelta(minutes=3)
+    paid, shipped, waiting, old = (
+        placed(items, email=f"shopper{n}@example.com")
+        for n, items in enumerate(({mug: 1}, {lamp: 1}, {mug: 2}, {mug: 1}))
+    )
+    for order in (paid, shipped, old):
+        order_transition(number=order.number, to=OrderStatus.PAID, actor="payments")
+    order_fulfil(number=shipped.number, tracking_number="LA123456789FR", actor="staff")
+    Order.objects.filter(pk=shipped.pk).update(
+        currency="USD", placed_at=minute + timedelta(minutes=1)
+    )
+    Order.objects.filter(pk__in=(paid.pk, waiting.pk)).update(
+        placed_at=minute + timedelta(seconds=10)
+    )
+    Order.objects.filter(pk=old.pk).update(placed_at=now - timedelta(days=2))
+    since = now - timedelta(hours=1)
+
+    found = orders.figures(since, per_minute_since=since)
+
+    counts = {OrderStatus.PAID: 2, OrderStatus.FULFILLED: 1, OrderStatus.PENDING_PAYMENT: 1}
+    assert found == OrderFigures(
+        by_status=tuple(StatusCount(status, counts.get(status, 0)) for status in OrderStatus),
+        placed=3,  # not the one of two days ago
+        paid=2,  # paid and fulfilled; the pending one is no revenue
+        revenue=(eur("18.90"), Money(Decimal("79.00"), "USD")),  # €14.00 + €4.90 shipping
+        placed_per_minute=(MinuteCount(minute, 2), MinuteCount(minute + timedelta(minutes=1), 1)),
+    )
+    assert found.placed_per_minute[0].minute.utcoffset() == timedelta(0)  # UTC, on every binding
+
+
+def test_figures_count_minutes_only_when_asked_and_at_most_a_day_back(orders, mug):
+    placed({mug: 1})
+    now = timezone.now()
+    too_far = now - timedelta(days=1, minutes=1)
+
+    assert orders.figures(now - timedelta(hours=1)).placed_per_minute == ()
+    assert orders.figures(now + timedelta(seconds=1)).placed == 0
+    with pytest.raises(InvalidRequest) as caught:
+        orders.figures(now, per_minute_since=too_far)
+    assert caught.value.details == {"per_minute_since": too_far.isoformat()}

@@ -11,17 +11,21 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from apps.payments.gateways.base import Intent
 from apps.payments.gateways.fake import FakeGateway
 from apps.payments.models import GatewayAttempt
-from apps.payments.services import payment_pay_with_test_card
+from apps.payments.services import payment_apply_intent, payment_pay_with_test_card
 from contracts.kernel.money import Money
 from contracts.payments.dto import (
     PaymentCustomer,
     PaymentDTO,
+    PaymentFigures,
     PaymentSession,
     PaymentStatus,
     RefundDTO,
@@ -298,3 +302,26 @@ def test_refund_while_the_gateway_is_down_refunds_once_when_retried(payments):
     assert payments.refund(session.payment_ref, eur("30.00"), "again", "refund-1") == refund
     assert payments.get_payment(ORDER).refunded == eur("30.00")
     assert at_gateway(payments, "refund") == 1
+
+
+def fail(payments, session: PaymentSession) -> None:
+    """The gateway reports the payment failed (Stripe: the intent's `payment_failed`)."""
+    if isinstance(payments, FakePayments):
+        payments.fail(session.payment_ref)
+    else:
+        ref = payments.get_payment(session.order_ref).gateway_ref
+        intent = Intent(ref, S.FAILED, failure_code="expired_card", failure_message="Expired.")
+        payment_apply_intent(gateway_ref=ref, intent=intent, source="test")
+
+
+def test_figures_count_the_payments_that_failed_since_a_time(payments):
+    before = timezone.now()
+    for n in range(3):
+        session = start(payments, order_ref=f"MS-FIGS-000{n}")
+        if n:
+            fail(payments, session)
+    paid(payments)  # succeeded: not a failure
+
+    assert payments.get_payment("MS-FIGS-0001").status is S.FAILED
+    assert payments.figures(before) == PaymentFigures(failed=2)
+    assert payments.figures(timezone.now() + timedelta(seconds=1)) == PaymentFigures(failed=0)

@@ -144,6 +144,9 @@ def test_malformed_data_is_a_value_error_not_a_wrong_value():
         codec.decode("12", int)
     with pytest.raises(ValueError, match="timezone"):
         codec.decode("2026-01-01T00:00:00", datetime)
+    for beyond in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        with pytest.raises(ValueError, match="out of range in UTC"):
+            codec.decode(beyond, datetime)
     with pytest.raises(ValueError, match="fits no member"):
         codec.decode(["x"], int | None)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -12,6 +15,13 @@ from django.utils import timezone
 
 from apps.notifications.models import Notification
 from apps.orders.models import Order
+from contracts.catalog.dto import CatalogFigures
+from contracts.directory import CONTRACTS
+from contracts.kernel.money import Money
+from contracts.kernel.registry import registry
+from contracts.kernel.service import ServiceHealth
+from contracts.orders.dto import MinuteCount, OrderFigures, OrderStatus, StatusCount
+from contracts.payments.dto import PaymentFigures
 from microstore.ops.models import Sample
 from microstore.ops.readings import this_minute
 from microstore.ops.recorder import recorder
@@ -97,3 +107,53 @@ def trouble() -> None:
     )  # fmt: skip
     logging.getLogger("apps.payments.webhooks").error("webhook signature check failed twice")
     recorder.flush()
+
+
+@dataclass
+class Elsewhere:
+    """A service that runs in another process, as this one sees it: healthy, and answering
+    its figures with `answer` (this process holds none of its rows). `asked` keeps each call's
+    arguments."""
+
+    service: str
+    answer: object
+    asked: list[tuple[datetime, datetime | None]] = field(default_factory=list)
+
+    def health(self) -> ServiceHealth:
+        return ServiceHealth(self.service, CONTRACTS[self.service].version, ok=True)
+
+    def figures(self, since: datetime, per_minute_since: datetime | None = None) -> object:
+        self.asked.append((since, per_minute_since))
+        return self.answer
+
+
+def remote_figures(minute: datetime) -> dict[str, Elsewhere]:
+    """Orders, payments and catalog elsewhere, with figures no row here could give: 1,234
+    orders placed today (7 of them in `minute`), 1,000 paid for €98,765.40 and $12.00."""
+    counts = {OrderStatus.PAID: 900, OrderStatus.DELIVERED: 100, OrderStatus.CANCELLED: 234}
+    orders = OrderFigures(
+        by_status=tuple(StatusCount(status, counts.get(status, 0)) for status in OrderStatus),
+        placed=1234,
+        paid=1000,
+        revenue=(Money(Decimal("98765.40"), "EUR"), Money(Decimal("12.00"), "USD")),
+        placed_per_minute=(MinuteCount(minute, 7),),
+    )
+    return {
+        "orders": Elsewhere("orders", orders),
+        "payments": Elsewhere("payments", PaymentFigures(failed=17)),
+        "catalog": Elsewhere("catalog", CatalogFigures(reservations_expired=5)),
+    }
+
+
+@contextmanager
+def elsewhere(services: dict[str, Elsewhere]) -> Iterator[dict[str, Elsewhere]]:
+    """Answer each of `services` with its stand-in inside the block."""
+    with ExitStack() as stack:
+        for name, stand_in in services.items():
+            stack.enter_context(registry.override(name, stand_in))
+        yield services
+
+
+def service_tables_in(queries: list[dict[str, str]], *services: str) -> list[str]:
+    """The queries (as CaptureQueriesContext keeps them) that touch a table of `services`."""
+    return [q["sql"] for q in queries if any(f'"{s}_' in q["sql"] for s in services)]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from contracts.kernel.registry import registry
 from microstore import bindings
@@ -110,3 +111,45 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 def slow_shop() -> AbstractContextManager[str]:
     """A real HTTP server that answers every call only after a second."""
     return serving(_Slow)
+
+
+class _Process(_Foreign):
+    """Another process of this shop's build: answers health on this shop's contracts and the
+    ops operations with `answers` ({"readings": {...}, "errors": {...}, "replay": {...}}),
+    keeping what it was asked in `answers["asked"]` ((method, path, body)). It checks no
+    signature (the server's own tests do)."""
+
+    answers: dict[str, Any] = {}
+
+    def do_GET(self) -> None:
+        self.answers.setdefault("asked", []).append(("GET", self.path, b""))
+        parts = self.path.strip("/").split("/")
+        if parts[-1] == "health":
+            from contracts.directory import CONTRACTS
+
+            version = CONTRACTS[parts[1]].version
+            self._answer(200, "application/json", {
+                "service": parts[1], "version": version, "ok": True, "detail": "",
+                "contract": version, "build": "split-build-1",
+            })  # fmt: skip
+        else:
+            self._ops(parts[-1])
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.answers.setdefault("asked", []).append(("POST", self.path, body))
+        self._ops(self.path.rstrip("/").rsplit("/", 1)[-1])
+
+    def _ops(self, operation: str) -> None:
+        answer = self.answers.get(operation)
+        if isinstance(answer, dict):
+            self._answer(200, "application/json", answer)
+        else:
+            self._answer(404, "application/problem+json", {"status": 404, "code": "unknown_method"})
+
+
+def split_process(answers: dict[str, Any]) -> AbstractContextManager[str]:
+    """A real HTTP server standing for one process of the split (`_Process`); yields its URL.
+    `answers` is shared with the server: change it to change what the process answers."""
+    handler = type("Process", (_Process,), {"answers": answers})
+    return serving(handler)

@@ -242,8 +242,11 @@ def echoes() -> Iterator[dict[str, ThreadingHTTPServer]]:
         server.server_close()
 
 
-@pytest.fixture
-def nginx(tmp_path: Path, echoes) -> Iterator[int]:
+@pytest.fixture(params=["upstreams", "resolver"])
+def nginx(request, tmp_path: Path, echoes) -> Iterator[int]:
+    """A real nginx in front of the echoes, with the services' addresses in `upstream` blocks
+    (make run-split) or resolved at request time (`--resolver`, the compose file's gateway;
+    with addresses that are IPs, as here, nginx asks no DNS server)."""
     binary = shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
     )
@@ -254,7 +257,8 @@ def nginx(tmp_path: Path, echoes) -> Iterator[int]:
     upstreams[DOWN] = f"http://127.0.0.1:{closed_port()}"  # a process that is down
     conf = tmp_path / "gateway.conf"
     with override_settings(MICROSTORE_SERVICES=upstreams):
-        conf.write_text(generate("--port", str(port)))
+        resolver = ["--resolver", "127.0.0.1"] if request.param == "resolver" else []
+        conf.write_text(generate("--port", str(port), *resolver))
     log = (tmp_path / "nginx.log").open("w")
     process = subprocess.Popen(  # noqa: S603  # nginx, with our config
         [binary, "-p", str(tmp_path), "-c", str(conf)],
@@ -340,3 +344,22 @@ def test_a_real_nginx_answers_503_for_a_process_that_is_down(nginx):
     assert (problem["status"], problem["code"]) == (503, "unavailable")
     assert problem["request_id"] == api_headers["X-Request-ID"]
     assert up_status == 200
+
+
+def test_with_a_resolver_the_names_are_looked_up_at_request_time():
+    compose = {name: f"http://{name}:8000" for name in SERVICES}
+    with override_settings(MICROSTORE_SERVICES=compose):
+        conf = generate("--resolver", "127.0.0.11")
+
+    assert "resolver 127.0.0.11 valid=10s ipv6=off;" in conf
+    assert "upstream " not in conf  # a name in an upstream block is resolved once, at start
+    assert "set $microstore_upstream_cart cart:8000;" in conf
+    assert "proxy_pass http://$microstore_upstream_cart;" in conf
+
+
+def test_a_resolver_that_is_not_an_address_is_refused():
+    with (
+        override_settings(MICROSTORE_SERVICES=addresses()),
+        pytest.raises(CommandError, match="DNS server"),
+    ):
+        generate("--resolver", "127.0.0.11; include /etc/passwd")

@@ -14,7 +14,8 @@ from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -29,11 +30,13 @@ from microstore.env import Env, EnvError
 from microstore.instrument import InstrumentedService
 from microstore.logs import ContextFilter
 from microstore.ops import figures
+from microstore.ops.readings import this_minute
 from microstore.outbox.models import Delivery, OutboxEvent
 from microstore.outbox.tasks import requeue_stale_deliveries
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory
-from tests.microstore.ops_data import order
+from tests.microstore.ops_data import elsewhere, order, remote_figures, service_tables_in
+from tests.microstore.remotes import bound_to, dead_url
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,8 +260,61 @@ def test_a_failing_database_read_still_answers_with_the_rest(staff_client, monke
 
     assert value(samples, "microstore_business_metrics_up") == 0
     assert calls(samples, "catalog", "get_products", "ok") >= 1
-    assert not [key for key in samples if key[0] == "microstore_orders"]
+    assert not [key for key in samples if key[0].startswith("microstore_outbox_")]
+    assert value(samples, "microstore_orders", status="paid") == 0  # asked of orders: still there
+    assert ("microstore_orders_placed_today", frozenset()) in samples
     assert "reading the business figures failed" in caplog.text
+
+
+def test_the_business_gauges_are_asked_of_each_service_and_read_none_of_its_tables(staff_client):
+    order("MS-1", "paid", "30.00")  # a row here that the gauges must not count
+    with (
+        elsewhere(remote_figures(this_minute())) as services,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        samples = scrape(staff_client)
+
+    assert service_tables_in(queries.captured_queries, "orders", "payments", "catalog") == []
+    assert value(samples, "microstore_business_metrics_up") == 1
+    assert [value(samples, "microstore_orders", status=s) for s in ("paid", "cancelled")] == [
+        900,
+        234,
+    ]
+    assert value(samples, "microstore_orders", status="pending_payment") == 0
+    assert value(samples, "microstore_orders_placed_today") == 1234
+    assert value(samples, "microstore_orders_paid_today") == 1000
+    assert value(samples, "microstore_revenue_today", currency="EUR") == 98765.40
+    assert value(samples, "microstore_revenue_today", currency="USD") == 12.0
+    assert value(samples, "microstore_payments_failed_today") == 17
+    assert value(samples, "microstore_reservations_expired_today") == 5
+    since = figures.midnight()
+    assert [s.asked for s in services.values()] == [[(since, None)]] * 3  # no minutes asked
+
+
+def test_asking_for_the_figures_is_not_counted_as_the_shop_working(staff_client):
+    scrape(staff_client)
+    samples = scrape(staff_client)  # the first scrape asked every service for its figures
+
+    assert [key for key in samples if ("method", "figures") in key[1]] == []
+
+
+def test_a_service_that_does_not_answer_leaves_out_only_its_gauges(staff_client, caplog):
+    Payment.objects.create(
+        payment_ref="pay-1", order_ref="MS-2", customer_id=1, email="ada@example.com",
+        amount=Decimal(5), currency="EUR", status="failed", gateway="fake", idempotency_key="k",
+    )  # fmt: skip
+
+    with bound_to("orders", dead_url()), caplog.at_level(logging.WARNING, "microstore.metrics"):
+        samples = scrape(staff_client)
+
+    assert value(samples, "microstore_business_metrics_up") == 0
+    names = {name for name, _labels in samples}
+    assert not names & {"microstore_orders", "microstore_orders_placed_today",
+                        "microstore_orders_paid_today", "microstore_revenue_today"}  # fmt: skip
+    assert value(samples, "microstore_payments_failed_today") == 1
+    assert ("microstore_reservations_expired_today", frozenset()) in samples
+    assert ("microstore_outbox_retried_deliveries", frozenset()) in samples
+    assert "business figures missing (unavailable)" in caplog.text
 
 
 def test_the_token_opens_metrics_without_a_session(client, settings):

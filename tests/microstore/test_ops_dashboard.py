@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.notifications.models import Notification
 from contracts.kernel.errors import InvalidRequest
@@ -15,11 +19,22 @@ from contracts.kernel.registry import registry
 from contracts.kernel.service import ServiceHealth
 from contracts.notifications.service import notifications_service
 from microstore import metrics
-from microstore.ops import probes
+from microstore.ops import figures, probes
+from microstore.ops.board import CHART_MINUTES
+from microstore.ops.readings import this_minute
 from microstore.ops.recorder import Recorder, recorder
 from microstore.outbox.models import Delivery
 from tests.accounts.factories import UserFactory
-from tests.microstore.ops_data import history, order, trouble
+from tests.microstore.ops_data import (
+    elsewhere,
+    history,
+    order,
+    remote_figures,
+    service_tables_in,
+    trouble,
+)
+from tests.microstore.remotes import bound_to, dead_url
+from tests.orders.fakes import FakePayments
 
 pytestmark = pytest.mark.django_db
 OPS = "/ops/"
@@ -88,7 +103,9 @@ def test_the_services_table_rates_calls_from_the_samples(admin_client):
     assert admin_client.get(OPS).context["oversell_refused"] == 2  # out_of_stock only, both minutes
 
 
-class Sick:
+class Sick(FakePayments):
+    """Payments whose gateway is away: its probe fails, its figures still answer."""
+
     def health(self):
         return ServiceHealth("payments", "1.0", ok=False, detail="gateway: stripe unreachable")
 
@@ -183,3 +200,57 @@ def test_actions_need_the_csrf_token(busy_shop):
     assert browser.post("/ops/deliveries/replay/", {"id": dead.pk}).status_code == 403
     dead.refresh_from_db()
     assert dead.status == "dead"
+
+
+def test_the_figures_are_asked_of_each_service_and_no_table_of_theirs_is_read(admin_client):
+    order("MS-1", minutes_ago=2)  # a row here that the board must not count
+    minute = this_minute() - timedelta(minutes=2)
+    with elsewhere(remote_figures(minute)) as services, CaptureQueriesContext(connection) as seen:
+        response = admin_client.get(OPS)
+
+    assert service_tables_in(seen.captured_queries, "orders", "payments", "catalog") == []
+    html = response.content.decode()
+    for text in ("<dd>1,234</dd>", "<dd>1,000</dd>", "€98,765.40", "$12.00", "<dd>17</dd>",
+                 "<dd>5</dd>", "All services healthy"):  # fmt: skip
+        assert text in html, text
+    assert "Figures missing" not in html
+    orders_chart = response.context["charts"][2]
+    assert (orders_chart.title, orders_chart.latest, orders_chart.peak) == (
+        "Orders per minute",
+        "0",
+        "7",
+    )
+    since = figures.midnight()
+    (asked,) = services["orders"].asked
+    assert asked == (since, this_minute() - timedelta(minutes=CHART_MINUTES))
+    assert services["payments"].asked == services["catalog"].asked == [(since, None)]
+
+
+def test_with_orders_down_the_board_shows_every_other_figure(admin_client, caplog):
+    with (
+        elsewhere(
+            {name: s for name, s in remote_figures(this_minute()).items() if name != "orders"}
+        ),
+        bound_to("orders", dead_url()),
+        caplog.at_level(logging.WARNING, "microstore.ops.figures"),
+    ):
+        response = admin_client.get(OPS)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Figures missing: orders did not answer" in html
+    assert "Needs attention: orders" in html  # its probe failed too
+    unknown = '<span class="visually-hidden">not known</span>'
+    assert html.count(unknown) == 3  # placed, paid, revenue
+    assert ("<dd>17</dd>" in html, "<dd>5</dd>" in html) == (True, True)  # payments, catalog
+    orders_chart = response.context["charts"][2]
+    assert (orders_chart.line, orders_chart.latest) == ("", "–")
+    assert "figures: orders did not answer (unavailable)" in caplog.text
+
+
+def test_with_notifications_down_the_board_says_so_instead_of_the_failed_emails(admin_client):
+    with bound_to("notifications", dead_url()):
+        response = admin_client.get(OPS)
+
+    assert response.status_code == 200
+    assert "Not known: notifications did not answer." in response.content.decode()

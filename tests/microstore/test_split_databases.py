@@ -67,14 +67,31 @@ def empty_database(role: str, tmp_path: Path) -> Iterator[str]:
         yield str(tmp_path / f"{role}.sqlite3")
         return
     name = topology.split_database_name(connections["default"].settings_dict["NAME"], role)
-    with connections["default"].cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+    _on_the_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     try:
         yield name
     finally:
-        with connections["default"].cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        _on_the_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _on_the_server(*statements: str) -> None:
+    """Run each statement on the test database's server from a connection of its own (to the
+    `postgres` database, autocommit): never on the test's connection, which a slow statement
+    interrupted by the timeout would leave unusable for every later test of this worker."""
+    import psycopg
+
+    base = connections["default"].settings_dict
+    with psycopg.connect(
+        dbname="postgres",
+        host=base["HOST"] or None,
+        port=base["PORT"] or None,
+        user=base["USER"] or None,
+        password=base["PASSWORD"] or None,
+        autocommit=True,
+        options="-c statement_timeout=60000",  # a clear error rather than a silent hang
+    ) as server:
+        for statement in statements:
+            server.execute(statement)  # type: ignore[arg-type]  # our own names
 
 
 @contextmanager
@@ -113,7 +130,7 @@ def rows(conn: Any, sql: str) -> set[tuple[Any, ...]]:
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "payments"])  # payments: below
 def test_a_services_database_holds_its_tables_and_the_shared_ones_only(
-    role, tmp_path, django_db_blocker
+    role, tmp_path, django_db_setup, django_db_blocker
 ):
     with django_db_blocker.unblock(), role_database(role, tmp_path) as db:
         found = table_names(db)
@@ -149,7 +166,9 @@ def test_the_monolith_keeps_every_table_and_each_lands_in_some_service(tmp_path,
     assert union == every_model_table
 
 
-def test_manage_py_migrate_in_a_role_needs_only_the_environment(tmp_path, django_db_blocker):
+def test_manage_py_migrate_in_a_role_needs_only_the_environment(
+    tmp_path, django_db_setup, django_db_blocker
+):
     others = {name: f"http://127.0.0.1:{8101 + i}" for i, name in enumerate(ROLES)}
     del others["payments"]
     env = {

@@ -7,11 +7,13 @@ import itertools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
+from django.utils import timezone
 
 from contracts.cart import service as cart_contract
-from contracts.cart.dto import BLOCKING, CartDTO, CartLineDTO, LineFlag
+from contracts.cart.dto import BLOCKING, CartDTO, CartLineDTO, CartMerge, LineFlag
 from contracts.cart.errors import CartNotFound
 from contracts.catalog.dto import ProductDTO, StockLine
 from contracts.catalog.service import catalog_service
@@ -21,6 +23,7 @@ from contracts.payments import service as payments_contract
 from contracts.payments.dto import (
     PaymentCustomer,
     PaymentDTO,
+    PaymentFigures,
     PaymentSession,
     PaymentStatus,
     RefundDTO,
@@ -37,7 +40,8 @@ from contracts.payments.errors import (
 class FakeCart:
     """Customers' carts held in memory: `put(customer_id, product, quantity)`, priced and checked
     by the real catalog on every read, as the cart contract promises (tests/contracts checks it).
-    It holds no anonymous cart and no price from the past: a line costs what the catalog says."""
+    It holds no anonymous cart and no price from the past: a line costs what the catalog says,
+    and there is never an anonymous cart to merge."""
 
     lines: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     cleared: list[tuple[str, str]] = field(default_factory=list)
@@ -80,6 +84,14 @@ class FakeCart:
         customer_id = _customer_of(cart_id)
         if customer_id is not None and customer_id in self.lines:
             self.lines[customer_id].clear()  # the cart stays, empty
+
+    def item_count(self, customer_id: int | None = None, cart_id: str = "") -> int:
+        if customer_id is None:
+            return 0  # the fake holds no anonymous cart
+        return sum(self.lines.get(customer_id, {}).values())
+
+    def merge_cart(self, cart_id: str, customer_id: int) -> CartMerge:
+        return CartMerge()  # no anonymous cart to merge, and a customer's is never merged
 
 
 def _customer_of(cart_id: str) -> int | None:
@@ -130,7 +142,8 @@ def _summary(cart_id: str, customer_id: int, lines: tuple[CartLineDTO, ...]) -> 
 class FakePayments:
     """A gateway that answers at once, keeping the payments contract (tests/contracts runs its
     conformance suite on it). `fail_with` makes start_payment and refund raise it. The shopper
-    pays with `pay(payment_ref)` (there is no pay page: `pay_url` is None); outcomes are not
+    pays with `pay(payment_ref)` (there is no pay page: `pay_url` is None), and `fail(payment_ref)`
+    is the gateway reporting a failed payment; outcomes are not
     published here: tests publish PaymentSucceeded/Failed/Refunded themselves."""
 
     fail_with: Exception | None = None
@@ -138,6 +151,7 @@ class FakePayments:
     refunds: dict[str, RefundDTO] = field(default_factory=dict)
     refund_calls: list[str] = field(default_factory=list)  # each call's key, repeats included
     paid: set[str] = field(default_factory=set)  # payment refs the shopper paid
+    failed: dict[str, datetime] = field(default_factory=dict)  # payment ref → when it failed
     counter: itertools.count[int] = field(default_factory=itertools.count)
 
     def health(self) -> ServiceHealth:
@@ -168,6 +182,12 @@ class FakePayments:
         """The shopper paid `payment_ref` (the real service learns it from its gateway)."""
         self._session(payment_ref)
         self.paid.add(payment_ref)
+
+    def fail(self, payment_ref: str) -> None:
+        """The gateway reports that `payment_ref` failed (the real service hears it from the
+        gateway's intent)."""
+        self._session(payment_ref)
+        self.failed.setdefault(payment_ref, timezone.now())
 
     def refund(
         self, payment_ref: str, amount: Money, reason: str, idempotency_key: str
@@ -206,6 +226,9 @@ class FakePayments:
                 )
         raise PaymentNotFound(f"no payment for order {order_ref!r}")
 
+    def figures(self, since: datetime) -> PaymentFigures:
+        return PaymentFigures(failed=sum(at >= since for at in self.failed.values()))
+
     def _session(self, payment_ref: str) -> PaymentSession:
         for session in self.started.values():
             if session.payment_ref == payment_ref:
@@ -217,6 +240,8 @@ class FakePayments:
         return sum(mine, Money.zero(session.amount.currency))
 
     def _status(self, session: PaymentSession) -> PaymentStatus:
+        if session.payment_ref in self.failed:
+            return PaymentStatus.FAILED
         if session.payment_ref not in self.paid:
             return PaymentStatus.REQUIRES_PAYMENT
         refunded = self._refunded(session)

@@ -223,7 +223,7 @@ def reservations_release_expired(*, limit: int = 200) -> int:
         with transaction.atomic(durable=True):
             reservation = _locked(reference)
             if reservation.status == Status.ACTIVE and reservation.expires_at < timezone.now():
-                _release_locked(reservation, "expired")
+                _release_locked(reservation, Reservation.EXPIRED)
                 publish(ReservationExpired(reference=reference))
                 released += 1
     if released:

@@ -53,6 +53,11 @@ class Command(BaseCommand):
             "--read-timeout", type=int, default=60, help="seconds to wait for a process (60)"
         )
         parser.add_argument(
+            "--resolver",
+            help="a DNS server (Docker's: 127.0.0.11): look the services' names up at request "
+            "time, so nginx starts before them and follows a restarted one",
+        )
+        parser.add_argument(
             "--routes", action="store_true", help="print the routing table instead of the config"
         )
 
@@ -86,6 +91,7 @@ class Command(BaseCommand):
                     media_root=options["media_root"],
                     max_body=options["max_body"],
                     read_timeout=options["read_timeout"],
+                    resolver=options["resolver"],
                 ),
                 static_url=settings.STATIC_URL,
                 media_url=settings.MEDIA_URL,

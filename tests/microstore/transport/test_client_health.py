@@ -30,7 +30,9 @@ def test_a_healthy_remote_reports_ok_and_its_build(remote):
 
     health = catalog.health()
 
-    assert (health.service, health.version, health.ok) == ("catalog", "1.0", True)
+    assert (health.service, health.version, health.ok) == (
+        "catalog", CONTRACTS["catalog"].version, True
+    )  # fmt: skip
     assert catalog.build == "b-42"
     ((method, path),) = [(s.method, s.path) for s in remote.seen]
     assert (method, path) == ("GET", HEALTH)

@@ -30,9 +30,11 @@ TARGETS = [
     ("catalog", "release_reservation"),
     ("accounts", "get_address"),
     ("orders", "get_order"),
+    ("orders", "figures"),
     ("payments", "get_payment"),
     ("cart", "get_cart"),
     ("cart", "get_customer_cart"),
+    ("cart", "item_count"),
     ("notifications", "recent_failures"),
 ]
 
@@ -125,6 +127,36 @@ NASTY = [
     ("catalog", "get_products", b'{"ids": [1], "ids": "x"}'),
     ("catalog", "get_products", b"[" * 100_000),
 ]
+
+
+YEAR_1, YEAR_9999 = "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00"
+# Arguments at the edges, each with the status it must get (through the server's code, in-process).
+EDGES = [
+    ("orders", "figures", {"since": "0001-01-01T00:00:00+14:00"}, 400),  # not a UTC time
+    ("orders", "figures", {"since": YEAR_1, "per_minute_since": YEAR_9999}, 200),
+    ("orders", "figures", {"since": YEAR_9999, "per_minute_since": YEAR_1}, 422),  # > a day back
+    ("payments", "figures", {"since": YEAR_9999}, 200),
+    ("catalog", "figures", {"since": YEAR_1}, 200),
+    ("cart", "item_count", {"customer_id": 2**63 - 1}, 200),
+    ("cart", "item_count", {"cart_id": "x" * 10_000}, 200),
+    (
+        "cart",
+        "merge_cart",
+        {"cart_id": "5f0c6a1e-8d4b-4c7e-9a55-0c2f7d3e9b11", "customer_id": 0},
+        200,
+    ),
+    ("cart", "merge_cart", {"cart_id": "\x00", "customer_id": 1}, 400),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("service", "method", "arguments", "status"), EDGES, ids=range(len(EDGES)))
+def test_arguments_at_the_edges_get_a_problem_or_an_answer(
+    loopback, service, method, arguments, status
+):
+    answer = loopback.post(service, method, arguments)
+    assert_answered(answer)
+    assert answer.status == status, answer.body[:300]
 
 
 @pytest.mark.parametrize(("service", "method", "arguments"), NASTY, ids=range(len(NASTY)))
