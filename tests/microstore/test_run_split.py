@@ -4,64 +4,26 @@ Ctrl-C stops everything."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.microstore.test_make_run import _free_port, _group_alive, _wait_for
+from tests.split import NGINX, Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 
-NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux" or NGINX is None,
     reason="needs Linux and nginx (apt-get install nginx); CI installs it",
 )
-
-
-class Browser:
-    """Cookies kept between requests, like a shopper's browser; never follows a redirect."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-                return None
-
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
-        )
-
-    def get(self, path: str, **headers: str) -> tuple[int, str, dict[str, str]]:
-        return self._open(urllib.request.Request(self.base + path, headers=headers))  # noqa: S310
-
-    def post(self, path: str, data: dict[str, str]) -> tuple[int, str, dict[str, str]]:
-        token = next(c.value for c in self.jar if c.name == "csrftoken")
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(  # noqa: S310 (loopback only)
-            self.base + path, data=body, headers={"Referer": self.base + "/"}, method="POST"
-        )
-        return self._open(request)
-
-    def _open(self, request: urllib.request.Request) -> tuple[int, str, dict[str, str]]:
-        try:
-            with self.opener.open(request, timeout=20) as answer:
-                return answer.status, answer.read().decode(), dict(answer.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace"), dict(error.headers)
 
 
 def _alive(pid: int) -> bool:

@@ -24,7 +24,8 @@ from apps.notifications.models import Notification
 from contracts.kernel.events import Event, publish
 from contracts.orders.events import OrderPaid
 from microstore.outbox.models import Delivery, WorkerBeat
-from tests.notifications.conftest import Inbox, SMTPServer, make_order
+from tests.notifications.conftest import make_order
+from tests.smtp import Inbox, SMTPServer
 
 # The real worker closes connections left inside a transaction: run it on committed data.
 pytestmark = pytest.mark.django_db(transaction=True)

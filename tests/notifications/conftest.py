@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from pytest_django.fixtures import Settings
 
 from contracts.kernel.money import Money
 from contracts.orders.dto import OrderDTO, OrderLineDTO, OrderStatus, ShippingAddressDTO
+from tests.smtp import SMTPServer
 
 HOME = ShippingAddressDTO(
     "Ada Lovelace", "3 Rue de Rivoli", "Bâtiment B", "Paris", "75001", "", "FR", ""
@@ -50,42 +47,6 @@ def make_order(number: str = "MS-1001", *, customer_id: int = 999_999) -> OrderD
 @pytest.fixture
 def order() -> OrderDTO:
     return make_order()
-
-
-class Inbox:
-    """aiosmtpd handler: keeps every message it accepts, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.envelopes: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.envelopes.append(envelope)
-        # policy.default makes message_from_bytes build the modern EmailMessage (get_body()).
-        parsed = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append(parsed)  # type: ignore[arg-type]  # typeshed says Message
-        return "250 Message accepted for delivery"
-
-
-class SMTPServer:
-    """A real SMTP server on 127.0.0.1 that can be stopped and started again on its port."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.inbox = Inbox()
-        self.handler: Any = self.inbox  # a test may put a misbehaving handler in front
-        self._controller: Controller | None = None
-
-    def start(self) -> None:
-        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
 
 
 @pytest.fixture

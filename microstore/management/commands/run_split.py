@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from microstore import topology
-from microstore.split import DEFAULT_FIRST_PORT, Plan, create_database, is_postgres
+from microstore.split import DEFAULT_FIRST_PORT, Plan, PrepareFailed, prepare
 
 
 class Command(BaseCommand):
@@ -66,12 +61,10 @@ class Command(BaseCommand):
             first_port=options["first_port"],
             database_url=os.environ.get("DATABASE_URL"),
         )
-        folder.mkdir(parents=True, exist_ok=True)
-        self._create_databases(plan)
-        self._in_every_role(plan, ["migrate", "--noinput", "--verbosity", "0"], "migrated")
-        if not options["no_seed"]:
-            self._in_every_role(plan, ["seed_demo"], "seeded")
-        self._write_gateway(plan)
+        try:
+            prepare(plan, seed=not options["no_seed"], say=self.stdout.write)
+        except PrepareFailed as failed:
+            raise CommandError(str(failed)) from failed
         procfile = folder / "Procfile"
         procfile.touch(mode=0o600)  # it holds the internal secret
         procfile.write_text(plan.procfile(python=sys.executable))
@@ -85,50 +78,3 @@ class Command(BaseCommand):
         honcho = shutil.which("honcho") or "honcho"
         # honcho takes over this process: Ctrl-C reaches it, and it stops every service.
         os.execv(honcho, [honcho, "start", "-f", str(procfile), "-d", str(settings.BASE_DIR)])  # noqa: S606
-
-    def _create_databases(self, plan: Plan) -> None:
-        """Each service's PostgreSQL database, on the server DATABASE_URL names, if missing."""
-        for role in topology.SERVICE_NAMES:
-            url = plan.database_for(role)
-            if is_postgres(url):
-                create_database(url)
-
-    def _in_every_role(self, plan: Plan, command: list[str], done: str) -> None:
-        """`manage.py <command>` in each service's environment, all at once."""
-        manage = str(Path(settings.BASE_DIR) / "manage.py")
-
-        def run(role: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run(  # noqa: S603 (this interpreter, our manage.py)
-                [sys.executable, manage, *command],
-                env={**os.environ, **plan.env(role)},
-                capture_output=True,
-                text=True,
-                cwd=settings.BASE_DIR,
-                check=False,
-            )
-
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            names = topology.SERVICE_NAMES
-            results = dict(zip(names, pool.map(run, names), strict=True))
-        for role, result in results.items():
-            if result.returncode != 0:
-                raise CommandError(
-                    f"{role}: manage.py {' '.join(command)} failed:\n"
-                    f"{(result.stdout + result.stderr)[-3000:]}"
-                )
-        self.stdout.write(f"{done}: {', '.join(results)}")
-
-    def _write_gateway(self, plan: Plan) -> None:
-        plan.gateway_folder.mkdir(parents=True, exist_ok=True)
-        (plan.gateway_folder / "logs").mkdir(exist_ok=True)
-        out = StringIO()
-        call_command(
-            "gateway_config",
-            "--port",
-            str(plan.gateway_port),
-            "--listen",
-            plan.host,
-            *(f"--upstream={name}={url}" for name, url in plan.urls.items()),
-            stdout=out,
-        )
-        (plan.gateway_folder / "nginx.conf").write_text(out.getvalue())
