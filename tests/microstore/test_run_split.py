@@ -4,6 +4,7 @@ Ctrl-C stops everything."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -35,15 +36,18 @@ def _alive(pid: int) -> bool:
 
 
 def _processes_under(folder: Path) -> list[int]:
-    """Every process whose command line names the split shop's folder (honcho's children)."""
+    """Every live process of the split shop in `folder`: its command line or its environment
+    (each service's DATABASE_URL and SHARED_CACHE_DIR) names the folder. honcho starts each in a
+    session of its own, so killing honcho's group would not reach them."""
     found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
+        if entry.name.isdigit() and entry.name != str(os.getpid()):
             try:
-                command = (entry / "cmdline").read_bytes()
+                seen = (entry / "cmdline").read_bytes() + (entry / "environ").read_bytes()
+                state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
             except OSError:
                 continue
-            if str(folder).encode() in command and entry.name != str(os.getpid()):
+            if str(folder).encode() in seen and state != "Z":  # a zombie is gone already
                 found.append(int(entry.name))
     return found
 
@@ -95,11 +99,16 @@ def test_make_run_split_serves_the_shop_through_the_gateway_and_ctrl_c_stops_it(
         output = shop.communicate(timeout=40)[0].decode(errors="replace")
         left = [pid for pid in _processes_under(folder) if _alive(pid)]
     finally:
-        if _group_alive(shop.pid):
-            os.killpg(shop.pid, signal.SIGKILL)
-            shop.wait()
+        if _group_alive(shop.pid):  # an assertion above failed: Ctrl-C, then kill what is left
+            os.killpg(shop.pid, signal.SIGINT)
+            try:
+                shop.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(shop.pid, signal.SIGKILL)
+                shop.wait()
         for pid in _processes_under(folder):
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     assert ready == 200, output[-4000:]
     assert home[0] == 200, output[-3000:]
