@@ -113,12 +113,23 @@ class _ClosingExecutor(ThreadPoolExecutor):
 
 
 class HealthView(HealthCheckView):  # type: ignore[misc]  # health_check ships no types
+    """django-health-check's page, answering 503 rather than its 500 when a check fails: the
+    shop is up and says what is not ready (a probe, a load balancer and a shopper's browser all
+    read 503 as "not now"); a 500 stays what it means everywhere else, a crash."""
+
+    async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = await super().get(request, *args, **kwargs)
+        if response.status_code == 500:
+            response.status_code = 503
+            response.reason_phrase = "Service Unavailable"
+        return response
+
     def get_executor(self) -> ThreadPoolExecutor:
         return _ClosingExecutor(max_workers=4, thread_name_prefix="health")
 
 
 class ReadinessView(HealthView):
-    """Every check of /health/, always as JSON: 200 when all pass, 500 naming what failed."""
+    """Every check of /health/, always as JSON: 200 when all pass, 503 naming what failed."""
 
     async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         request.GET = QueryDict("format=json")

@@ -43,7 +43,7 @@ def test_a_task_backlog_turns_health_red_and_says_why(client):
 
     response = client.get("/health/?format=json")
 
-    assert response.status_code == 500
+    assert response.status_code == 503
     problem = response.json()["TaskQueue()"]
     assert "1 task(s) waiting" in problem
     assert "run_worker" in problem
@@ -63,7 +63,7 @@ def test_an_unhealthy_service_turns_health_red_and_names_it(client):
     with registry.override("payments", SickPayments()):
         response = client.get("/health/?format=json")
 
-    assert response.status_code == 500
+    assert response.status_code == 503
     body = response.json()
     assert body["ServiceProbe(service='payments')"] == (
         "Unavailable: payments (loopback, in-process): gateway unreachable"

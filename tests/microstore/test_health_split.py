@@ -38,7 +38,7 @@ def test_a_mail_server_down_turns_readiness_red_not_liveness(client, settings):
 
     ready = client.get("/health/ready")
 
-    assert ready.status_code == 500
+    assert ready.status_code == 503
     failing = {check: state for check, state in ready.json().items() if state != "OK"}
     assert list(failing) == ["Mail(alias='default')"]
     assert "Connection refused" in failing["Mail(alias='default')"]
@@ -54,7 +54,7 @@ def test_an_unhealthy_service_turns_readiness_red_naming_it(client):
         ready = client.get("/health/ready")
         live = client.get("/health/live")
 
-    assert ready.status_code == 500
+    assert ready.status_code == 503
     body = ready.json()
     assert body["ServiceProbe(service='catalog')"] == (
         "Unavailable: catalog (loopback, in-process): search index unreachable"
@@ -85,7 +85,7 @@ def test_a_broken_database_url_turns_readiness_red_naming_it(client, monkeypatch
     ready = client.get("/health/ready")
     live = client.get("/health/live")
 
-    assert ready.status_code == 500
+    assert ready.status_code == 503
     database = ready.json()["Database(alias='default')"]
     assert database == f"Unavailable: {cause}"
     assert live.status_code == 200
