@@ -82,7 +82,12 @@ def _shared_pool() -> httpx.Client:
         with _pool_lock:
             if _pool is None:
                 _pool = httpx.Client(
-                    limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                    # Idle connections are dropped after 2 s, before the services' gunicorn
+                    # closes them (keepalive = 5 s): a call never goes out on a socket the
+                    # other side is closing, which would fail a call that is not safe to retry.
+                    limits=httpx.Limits(
+                        max_connections=100, max_keepalive_connections=20, keepalive_expiry=2.0
+                    ),
                     follow_redirects=False,
                     trust_env=False,  # internal calls never go through an outside proxy
                 )
