@@ -137,7 +137,7 @@ class Plan:
             "SITE_URL": self.gateway_url,
             "SHARED_CACHE_DIR": str(self.folder / "shared-cache"),
             # The gateway appends the shopper's address to X-Forwarded-For: rate limits count
-            # each shopper, not the gateway (microstore/gateway.py).
+            # each shopper, not the gateway (microstore/gateway_nginx.py).
             "MICROSTORE_TRUSTED_PROXIES": "1",
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,

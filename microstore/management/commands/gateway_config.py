@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from microstore import gateway, topology
+from microstore import gateway, gateway_nginx, topology
 
 
 def _upstream(value: str) -> tuple[str, str]:
@@ -19,6 +19,16 @@ def _upstream(value: str) -> tuple[str, str]:
     if not sep or name not in topology.SERVICES:
         raise ValueError(value)
     return name, url
+
+
+def add_port_argument(parser: CommandParser) -> None:
+    """`--port`: where the gateway listens (this command's and `run_split`'s)."""
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT") or 8000),
+        help="the gateway's port (default: $PORT or 8000)",
+    )
 
 
 class Command(BaseCommand):
@@ -29,12 +39,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--port",
-            type=int,
-            default=int(os.environ.get("PORT") or 8000),
-            help="the gateway's port (default: $PORT or 8000)",
-        )
+        add_port_argument(parser)
         parser.add_argument("--listen", default="127.0.0.1", help="address (default 127.0.0.1)")
         parser.add_argument(
             "--upstream",
@@ -81,10 +86,10 @@ class Command(BaseCommand):
                 if url.startswith(("http://", "https://"))
             }
             upstreams.update(dict(options["upstream"]))
-            config = gateway.nginx_config(
+            config = gateway_nginx.nginx_config(
                 table,
                 upstreams,
-                gateway.Options(
+                gateway_nginx.Options(
                     listen=options["listen"],
                     port=options["port"],
                     static_root=options["static_root"],

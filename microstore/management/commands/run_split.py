@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from microstore.management.commands.gateway_config import add_port_argument
 from microstore.split import DEFAULT_FIRST_PORT, Plan, PrepareFailed, prepare
 
 
@@ -25,12 +26,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--port",
-            type=int,
-            default=int(os.environ.get("PORT") or 8000),
-            help="the gateway's port (default: $PORT or 8000)",
-        )
+        add_port_argument(parser)
         parser.add_argument(
             "--first-port",
             type=int,
