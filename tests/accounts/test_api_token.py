@@ -161,6 +161,16 @@ def test_a_wrong_password_for_an_unverified_email_sends_nothing(api, drain_tasks
     assert mail.outbox == []
 
 
+def ask_token_from(api: APIClient, address: str, email: str, password: str):
+    """The token asked through a proxy that appended `address` to X-Forwarded-For."""
+    return api.post(
+        TOKEN,
+        {"email": email, "password": password},
+        format="json",
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
 def test_behind_the_gateway_each_shopper_has_a_limit_of_their_own(api, settings):
     # The split shop's gateway appends the shopper's address to X-Forwarded-For
     # (MICROSTORE_TRUSTED_PROXIES=1): one shopper locked out does not lock the others out,
@@ -169,26 +179,10 @@ def test_behind_the_gateway_each_shopper_has_a_limit_of_their_own(api, settings)
     UserFactory(email="ada@example.com")
     for n in range(10):
         spoofed = f"198.51.100.{n}, 203.0.113.7"  # the left part is the shopper's own
-        response = api.post(
-            TOKEN,
-            {"email": f"nobody{n}@example.com", "password": "guess"},
-            format="json",
-            HTTP_X_FORWARDED_FOR=spoofed,
-        )
-        assert response.status_code == 401
+        assert ask_token_from(api, spoofed, f"nobody{n}@example.com", "guess").status_code == 401
 
-    locked = api.post(
-        TOKEN,
-        {"email": "ada@example.com", "password": PASSWORD},
-        format="json",
-        HTTP_X_FORWARDED_FOR="203.0.113.7",
-    )
-    another = api.post(
-        TOKEN,
-        {"email": "ada@example.com", "password": PASSWORD},
-        format="json",
-        HTTP_X_FORWARDED_FOR="203.0.113.8",
-    )
+    locked = ask_token_from(api, "203.0.113.7", "ada@example.com", PASSWORD)
+    another = ask_token_from(api, "203.0.113.8", "ada@example.com", PASSWORD)
 
     assert_problem(locked, 429, "too_many_login_attempts")
     assert another.status_code == 200
@@ -197,15 +191,9 @@ def test_behind_the_gateway_each_shopper_has_a_limit_of_their_own(api, settings)
 def test_without_a_trusted_proxy_the_header_is_ignored(api):
     UserFactory(email="ada@example.com")
     for n in range(10):
-        forged = {"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
-        ask = {"email": f"nobody{n}@example.com", "password": "guess"}
-        assert api.post(TOKEN, ask, format="json", **forged).status_code == 401
+        forged = f"198.51.100.{n}"
+        assert ask_token_from(api, forged, f"nobody{n}@example.com", "guess").status_code == 401
 
-    response = api.post(
-        TOKEN,
-        {"email": "ada@example.com", "password": PASSWORD},
-        format="json",
-        HTTP_X_FORWARDED_FOR="203.0.113.8",
-    )
+    response = ask_token_from(api, "203.0.113.8", "ada@example.com", PASSWORD)
 
     assert_problem(response, 429, "too_many_login_attempts")

@@ -44,6 +44,20 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def start_make(target: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`make <target>` in a session of its own (so Ctrl-C can be sent to its whole group), its
+    output kept. -o: the venv running this test is the one make would build; never reinstall
+    from a test."""
+    return subprocess.Popen(  # noqa: S603
+        ["make", "--no-print-directory", "-o", ".venv/.installed", target],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def test_make_run_serves_the_shop_and_ctrl_c_stops_it_without_a_crash(tmp_path):
     port = _free_port()
     env = {
@@ -55,15 +69,7 @@ def test_make_run_serves_the_shop_and_ctrl_c_stops_it_without_a_crash(tmp_path):
     }
     env.pop("SITE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    # -o: the venv running this test is the one make would build; never reinstall from a test.
-    shop = subprocess.Popen(  # noqa: S603
-        ["make", "--no-print-directory", "-o", ".venv/.installed", "run"],  # noqa: S607
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    shop = start_make("run", env)
     try:
         status = _wait_for(f"http://127.0.0.1:{port}/", time.monotonic() + 90)
         # Ctrl-C in a terminal signals the whole foreground process group.

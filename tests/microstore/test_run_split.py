@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.microstore.test_make_run import _free_port, _group_alive, _wait_for
+from tests.microstore.test_make_run import _free_port, _group_alive, _wait_for, start_make
 from tests.split import NGINX, Browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,14 +72,7 @@ def test_make_run_split_serves_the_shop_through_the_gateway_and_ctrl_c_stops_it(
     }
     for name in ("SITE_URL", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MICROSTORE_SERVICES"):
         env.pop(name, None)
-    shop = subprocess.Popen(  # noqa: S603
-        ["make", "--no-print-directory", "-o", ".venv/.installed", "run-split"],  # noqa: S607
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    shop = start_make("run-split", env)
     base = f"http://127.0.0.1:{port}"
     try:
         # Ready: the front (catalog) has probed every other service over HTTP and found it up.
